@@ -1,0 +1,769 @@
+//! The content stage: reads a site directory (config, event files, session
+//! and speaker pages) and builds the model. Every problem is collected as a
+//! [`Diagnostic`] naming the file and line, so one run reports them all.
+//!
+//! Layout of a site:
+//! ```text
+//! confsite.yaml                    site config
+//! content/<event>/_event.md        event file (front matter + description)
+//! content/<event>/<session>.md     one page per session
+//! content/<event>/speakers/<s>.md  optional speaker pages
+//! ```
+
+pub mod frontmatter;
+pub mod pages;
+pub mod write;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jiff::SignedDuration;
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Failed, has_errors};
+use crate::model::{
+    BodyKind, Event, Link, Room, Session, SessionSpeaker, Site, SiteConfig, Source, Speaker, Track,
+};
+use crate::slugs::{self, Deduper};
+use crate::time;
+use pages::{EventFront, LinkEntry, SessionFront, SiteConfigFile, SpeakerEntry, SpeakerFront};
+
+pub const CONFIG_FILE: &str = "confsite.yaml";
+pub const CONTENT_DIR: &str = "content";
+pub const EVENT_FILE: &str = "_event.md";
+pub const SPEAKERS_DIR: &str = "speakers";
+/// Used when neither the config nor the command line gives a base URL.
+pub const DEFAULT_BASE_URL: &str = "http://localhost:8000/";
+
+/// A loaded site and the warnings found while loading it.
+#[derive(Debug)]
+pub struct Loaded {
+    pub site: Site,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// How to load: where the site is and what the command line overrides.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub base_url: Option<String>,
+}
+
+/// Reads the whole site under `root`. Fails with every error found.
+pub fn load_site(root: &Path, options: &LoadOptions) -> Result<Loaded, Failed> {
+    let mut diags = Vec::new();
+    let config = load_config(root, options, &mut diags);
+    let content = root.join(CONTENT_DIR);
+    let mut event_dirs: Vec<PathBuf> = match fs::read_dir(&content) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .filter(|p| !is_hidden(p))
+            .collect(),
+        Err(err) => {
+            diags.push(Diagnostic::error(
+                display_path(root, Path::new(CONTENT_DIR)),
+                0,
+                format!("cannot read the content directory: {err}"),
+            ));
+            Vec::new()
+        }
+    };
+    event_dirs.sort();
+
+    let results: Vec<(Option<Event>, Vec<Diagnostic>)> = event_dirs
+        .par_iter()
+        .map(|dir| load_event(root, dir))
+        .collect();
+    let mut events = Vec::new();
+    for (event, event_diags) in results {
+        diags.extend(event_diags);
+        events.extend(event);
+    }
+
+    match config {
+        Some(config) if !has_errors(&diags) => Ok(Loaded {
+            site: Site { config, events },
+            warnings: diags,
+        }),
+        _ => Err(Failed(diags)),
+    }
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') || n.starts_with('_'))
+}
+
+/// The path to show users: relative to the working directory when the site is.
+pub fn display_path(root: &Path, relative: &Path) -> PathBuf {
+    if root.as_os_str().is_empty() || root == Path::new(".") {
+        relative.to_path_buf()
+    } else {
+        root.join(relative)
+    }
+}
+
+fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let bytes =
+        fs::read(path).map_err(|e| Diagnostic::error(shown, 0, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        Diagnostic::error(shown, line, "not valid UTF-8 text")
+    })
+}
+
+fn load_config(root: &Path, options: &LoadOptions, diags: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
+    let shown = display_path(root, Path::new(CONFIG_FILE));
+    let text = match read_text(&root.join(CONFIG_FILE), &shown) {
+        Ok(t) => t,
+        Err(mut d) => {
+            d.message = format!(
+                "{} (a site needs a `{CONFIG_FILE}` at its root; `confsite init` makes one)",
+                d.message
+            );
+            diags.push(d);
+            return None;
+        }
+    };
+    let file: SiteConfigFile = match frontmatter::parse_yaml(&text, &shown, 0) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let key_lines = frontmatter::key_lines(&text, 0);
+    let source = Source {
+        path: shown.clone(),
+        key_lines,
+    };
+    let base_url = match options.base_url.clone().or(file.base_url.clone()) {
+        Some(url) => match normalize_base_url(&url) {
+            Ok(u) => u,
+            Err(msg) => {
+                diags.push(Diagnostic::error(&shown, source.line_of("base_url"), msg));
+                return None;
+            }
+        },
+        None => DEFAULT_BASE_URL.to_string(),
+    };
+    let day_change_minutes = match &file.day_change {
+        None => 4 * 60,
+        Some(t) => match time::parse_time(t) {
+            Ok(t) => (t.hour() as u16) * 60 + t.minute() as u16,
+            Err(msg) => {
+                diags.push(Diagnostic::error(&shown, source.line_of("day_change"), msg));
+                return None;
+            }
+        },
+    };
+    Some(SiteConfig {
+        title: file.title,
+        description: file.description,
+        base_url,
+        theme: file.theme.unwrap_or_else(|| "default".to_string()),
+        theme_options: file.theme_options.unwrap_or(serde_json::Value::Null),
+        language: file.language.unwrap_or_else(|| "en".to_string()),
+        cname: file.cname,
+        day_change_minutes,
+        extra: file.extra.unwrap_or(serde_json::Value::Null),
+        source,
+    })
+}
+
+/// Checks a base URL and makes sure it ends in `/`.
+pub fn normalize_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("base URL `{url}` must start with https:// or http://"))?;
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(['?', '#', ' ', '"', '<', '>']) {
+        return Err(format!("base URL `{url}` is not a plain site URL"));
+    }
+    Ok(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
+}
+
+/// A parsed page: its front matter, body and where each key is.
+struct Parsed<T> {
+    front: T,
+    body: String,
+    source: Source,
+}
+
+fn parse_page<T: serde::de::DeserializeOwned>(path: &Path, shown: &Path) -> Result<Parsed<T>, Diagnostic> {
+    let text = read_text(path, shown)?;
+    let split = frontmatter::split(&text, shown)?;
+    let front = frontmatter::parse_yaml(split.yaml, shown, split.yaml_line_offset)?;
+    Ok(Parsed {
+        front,
+        body: split.body.to_string(),
+        source: Source {
+            path: shown.to_path_buf(),
+            key_lines: frontmatter::key_lines(split.yaml, split.yaml_line_offset),
+        },
+    })
+}
+
+fn markdown_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "md"))
+                .filter(|p| !is_hidden(p))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn load_event(root: &Path, dir: &Path) -> (Option<Event>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let rel_dir = dir.strip_prefix(root).unwrap_or(dir).to_path_buf();
+    let dir_name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let shown_dir = display_path(root, &rel_dir);
+    if !slugs::is_valid(&dir_name) {
+        diags.push(Diagnostic::error(
+            &shown_dir,
+            0,
+            format!(
+                "event directory name `{dir_name}` is not a slug (use lowercase letters, digits and dashes, e.g. `{}`)",
+                slugs::slugify(&dir_name)
+            ),
+        ));
+        return (None, diags);
+    }
+    let event_shown = shown_dir.join(EVENT_FILE);
+    let parsed: Parsed<EventFront> = match parse_page(&dir.join(EVENT_FILE), &event_shown) {
+        Ok(p) => p,
+        Err(mut d) => {
+            if !dir.join(EVENT_FILE).exists() {
+                d.message = format!("every event directory needs an `{EVENT_FILE}` event file");
+            }
+            diags.push(d);
+            return (None, diags);
+        }
+    };
+    let front = parsed.front;
+    let source = parsed.source;
+    let timezone = match time::zone(&front.timezone) {
+        Ok(tz) => tz,
+        Err(msg) => {
+            diags.push(Diagnostic::error(&event_shown, source.line_of("timezone"), msg));
+            return (None, diags);
+        }
+    };
+    let mut date_of = |key: &str, value: &Option<String>| {
+        value.as_ref().and_then(|v| match time::parse_date(v) {
+            Ok(d) => Some(d),
+            Err(msg) => {
+                diags.push(Diagnostic::error(&event_shown, source.line_of(key), msg));
+                None
+            }
+        })
+    };
+    let start_date = date_of("start_date", &front.start_date);
+    let end_date = date_of("end_date", &front.end_date).or(start_date);
+    if let (Some(s), Some(e)) = (start_date, end_date) {
+        if e < s {
+            diags.push(Diagnostic::error(
+                &event_shown,
+                source.line_of("end_date"),
+                format!("end_date {e} is before start_date {s}"),
+            ));
+        }
+    }
+
+    let mut event = Event {
+        slug: dir_name,
+        name: front.name.clone(),
+        description: parsed.body.trim().to_string(),
+        tz_name: front.timezone.clone(),
+        timezone,
+        start_date,
+        end_date,
+        venue: front.venue.clone(),
+        location: front.location.clone(),
+        url: front.url.clone(),
+        theme: front.theme.clone(),
+        theme_options: front.theme_options.clone().unwrap_or(serde_json::Value::Null),
+        rooms: Vec::new(),
+        tracks: Vec::new(),
+        speakers: Vec::new(),
+        sessions: Vec::new(),
+        disabled_rules: front.check.clone().map(|c| c.disable).unwrap_or_default(),
+        extra: front.extra.clone().unwrap_or(serde_json::Value::Null),
+        source,
+    };
+    declare_rooms_and_tracks(&mut event, &front, &mut diags);
+
+    // Speaker pages first: sessions refer to them.
+    let speaker_pages = load_speaker_pages(root, dir, &mut diags);
+
+    let files = markdown_files(dir);
+    let parsed_sessions: Vec<Result<Parsed<SessionFront>, Diagnostic>> = files
+        .par_iter()
+        .map(|path| {
+            let shown = display_path(root, path.strip_prefix(root).unwrap_or(path));
+            parse_page(path, &shown)
+        })
+        .collect();
+    let mut slugs_seen: HashMap<String, PathBuf> = HashMap::new();
+    for (path, parsed) in files.iter().zip(parsed_sessions) {
+        let parsed = match parsed {
+            Ok(p) => p,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        if let Some(session) = build_session(&event, parsed, stem, &speaker_pages, &mut diags) {
+            if let Some(first) = slugs_seen.get(&session.slug) {
+                diags.push(Diagnostic::error(
+                    &session.source.path,
+                    session.source.line_of("slug").max(1),
+                    format!(
+                        "duplicate slug `{}`: {} already uses it",
+                        session.slug,
+                        first.display()
+                    ),
+                ));
+                continue;
+            }
+            slugs_seen.insert(session.slug.clone(), session.source.path.clone());
+            event.sessions.push(session);
+        }
+    }
+    sort_sessions(&mut event);
+    collect_rooms_and_tracks(&mut event);
+    collect_speakers(&mut event, speaker_pages);
+    (Some(event), diags)
+}
+
+fn declare_rooms_and_tracks(event: &mut Event, front: &EventFront, diags: &mut Vec<Diagnostic>) {
+    let mut room_slugs = Deduper::default();
+    for entry in &front.rooms {
+        let d = entry.details();
+        if event.room(&d.name).is_some() {
+            diags.push(Diagnostic::error(
+                &event.source.path,
+                event.source.line_of("rooms"),
+                format!("room `{}` is declared twice", d.name),
+            ));
+            continue;
+        }
+        let slug = room_slugs.unique(&d.slug.clone().map_or_else(|| slugs::slugify(&d.name), |s| slugs::slugify(&s)));
+        event.rooms.push(Room {
+            slug,
+            name: d.name,
+            description: d.description,
+            shared: d.shared,
+            declared: true,
+        });
+    }
+    let mut track_slugs = Deduper::default();
+    for entry in &front.tracks {
+        let d = entry.details();
+        if event.track(&d.name).is_some() {
+            diags.push(Diagnostic::error(
+                &event.source.path,
+                event.source.line_of("tracks"),
+                format!("track `{}` is declared twice", d.name),
+            ));
+            continue;
+        }
+        let slug = track_slugs.unique(&d.slug.clone().map_or_else(|| slugs::slugify(&d.name), |s| slugs::slugify(&s)));
+        event.tracks.push(Track {
+            slug,
+            name: d.name,
+            description: d.description,
+            color: d.color,
+            declared: true,
+        });
+    }
+}
+
+/// Speaker pages by slug.
+fn load_speaker_pages(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Speaker> {
+    let mut speakers = BTreeMap::new();
+    for path in markdown_files(&dir.join(SPEAKERS_DIR)) {
+        let shown = display_path(root, path.strip_prefix(root).unwrap_or(&path));
+        let parsed: Parsed<SpeakerFront> = match parse_page(&path, &shown) {
+            Ok(p) => p,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let slug = match &parsed.front.slug {
+            Some(s) if slugs::is_valid(s) => s.clone(),
+            Some(s) => {
+                diags.push(Diagnostic::error(
+                    &shown,
+                    parsed.source.line_of("slug"),
+                    format!("slug `{s}` must be lowercase letters, digits and dashes"),
+                ));
+                continue;
+            }
+            None => slugs::slugify(stem),
+        };
+        let links = convert_links(&parsed.front.links, &parsed.source, diags);
+        if speakers.contains_key(&slug) {
+            diags.push(Diagnostic::error(&shown, 1, format!("duplicate speaker slug `{slug}`")));
+            continue;
+        }
+        speakers.insert(
+            slug.clone(),
+            Speaker {
+                slug,
+                name: parsed.front.name,
+                affiliation: parsed.front.affiliation,
+                bio: Some(parsed.body.trim().to_string()).filter(|b| !b.is_empty()),
+                photo: parsed.front.photo,
+                links,
+                sessions: Vec::new(),
+                source: Some(parsed.source),
+            },
+        );
+    }
+    speakers
+}
+
+/// Only web and mail links: a `javascript:` URL in a page must never reach a `href`.
+fn convert_links(entries: &[LinkEntry], source: &Source, diags: &mut Vec<Diagnostic>) -> Vec<Link> {
+    let mut links = Vec::new();
+    for entry in entries {
+        let url = entry.url.trim();
+        let lower = url.to_ascii_lowercase();
+        if !(lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")) {
+            diags.push(Diagnostic::error(
+                &source.path,
+                source.line_of("links"),
+                format!("link `{url}` must be an http(s) or mailto URL"),
+            ));
+            continue;
+        }
+        if entry.kind.trim().is_empty() {
+            diags.push(Diagnostic::error(&source.path, source.line_of("links"), "a link needs a `kind`"));
+            continue;
+        }
+        links.push(Link {
+            kind: entry.kind.trim().to_string(),
+            url: url.to_string(),
+            title: entry.title.clone(),
+        });
+    }
+    links
+}
+
+fn build_session(
+    event: &Event,
+    parsed: Parsed<SessionFront>,
+    stem: &str,
+    speaker_pages: &BTreeMap<String, Speaker>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Session> {
+    let Parsed { front, body, source } = parsed;
+    let before = diags.len();
+    let err = |key: &str, msg: String| Diagnostic::error(&source.path, source.line_of(key), msg);
+
+    let slug = match &front.slug {
+        Some(s) if slugs::is_valid(s) => s.clone(),
+        Some(s) => {
+            diags.push(err(
+                "slug",
+                format!("slug `{s}` must be lowercase letters, digits and dashes (e.g. `{}`)", slugs::slugify(s)),
+            ));
+            String::new()
+        }
+        None => slugs::slugify(stem),
+    };
+    if front.title.trim().is_empty() {
+        diags.push(err("title", "title is empty".to_string()));
+    }
+
+    let tz = &event.timezone;
+    let tz_name = &event.tz_name;
+    let start = match (&front.start, &front.date, &front.time) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            diags.push(err("start", "give either `start` or `date` + `time`, not both".to_string()));
+            None
+        }
+        (Some(s), None, None) => time::parse_datetime(s, tz, tz_name)
+            .map_err(|m| diags.push(err("start", m)))
+            .ok(),
+        (None, Some(d), Some(t)) => match (time::parse_date(d), time::parse_time(t)) {
+            (Ok(d), Ok(t)) => time::local_in_zone(d.to_datetime(t), tz, tz_name)
+                .map_err(|m| diags.push(err("time", m)))
+                .ok(),
+            (Err(m), _) => {
+                diags.push(err("date", m));
+                None
+            }
+            (_, Err(m)) => {
+                diags.push(err("time", m));
+                None
+            }
+        },
+        (None, Some(_), None) => {
+            diags.push(err("date", "`date` needs a `time` (or use `start`)".to_string()));
+            None
+        }
+        (None, None, Some(_)) => {
+            diags.push(err("time", "`time` needs a `date` (or use `start`)".to_string()));
+            None
+        }
+        (None, None, None) => None,
+    };
+    let duration = front.duration.as_ref().and_then(|d| {
+        time::parse_duration(d)
+            .map_err(|m| diags.push(err("duration", m)))
+            .ok()
+    });
+    let end = match (&front.end, duration) {
+        (Some(_), Some(_)) => {
+            diags.push(err("end", "give either `end` or `duration`, not both".to_string()));
+            None
+        }
+        (Some(e), None) => {
+            if start.is_none() && front.start.is_none() && front.date.is_none() {
+                diags.push(err("end", "`end` without a start time".to_string()));
+            }
+            time::parse_datetime(e, tz, tz_name)
+                .map_err(|m| diags.push(err("end", m)))
+                .ok()
+        }
+        (None, Some(d)) => start.as_ref().and_then(|s| s.checked_add(d).ok()),
+        (None, None) => None,
+    };
+    if let (Some(s), Some(e)) = (&start, &end) {
+        if e <= s {
+            diags.push(err(
+                "end",
+                format!(
+                    "end {} is not after start {}",
+                    time::rfc3339(e),
+                    time::rfc3339(s)
+                ),
+            ));
+        }
+    }
+    let duration = match (&start, &end) {
+        (Some(s), Some(e)) => Some(s.duration_until(e)),
+        _ => duration.filter(|d| *d > SignedDuration::ZERO),
+    };
+
+    let speakers = convert_speakers(&front.speakers, speaker_pages, &source, diags);
+    let links = convert_links(&front.links, &source, diags);
+    let body_kind = match front.body.as_deref() {
+        None | Some("abstract") => BodyKind::Abstract,
+        Some("notes") => BodyKind::Notes,
+        Some(other) => {
+            diags.push(err("body", format!("body must be `abstract` or `notes`, not `{other}`")));
+            BodyKind::Abstract
+        }
+    };
+    let overlap_allowed = match front.overlap.as_deref() {
+        None => false,
+        Some("allowed") => true,
+        Some(other) => {
+            diags.push(err("overlap", format!("overlap must be `allowed`, not `{other}`")));
+            false
+        }
+    };
+    if diags[before..].iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let clean = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    Some(Session {
+        slug,
+        title: front.title.trim().to_string(),
+        kind: clean(&front.kind).map_or_else(|| "talk".to_string(), |k| k.to_lowercase()),
+        speakers,
+        start,
+        end,
+        duration,
+        room: clean(&front.room),
+        tracks: front
+            .track
+            .map(|t| t.to_vec())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect(),
+        tags: front.tags,
+        language: clean(&front.language),
+        level: clean(&front.level),
+        prerequisites: clean(&front.prerequisites),
+        links,
+        body: body.trim().to_string(),
+        body_kind,
+        overlap_allowed,
+        extra: front.extra.unwrap_or(serde_json::Value::Null),
+        source,
+    })
+}
+
+fn convert_speakers(
+    entries: &[SpeakerEntry],
+    pages: &BTreeMap<String, Speaker>,
+    source: &Source,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<SessionSpeaker> {
+    let mut speakers = Vec::new();
+    for entry in entries {
+        let (name, id, affiliation, role) = match entry {
+            SpeakerEntry::Name(n) => (Some(n.clone()), None, None, None),
+            SpeakerEntry::Full(r) => (r.name.clone(), r.id.clone(), r.affiliation.clone(), r.role.clone()),
+        };
+        let page = match &id {
+            Some(id) => match pages.get(id) {
+                Some(p) => Some(p),
+                None => {
+                    diags.push(Diagnostic::error(
+                        &source.path,
+                        source.line_of("speakers"),
+                        format!("speaker id `{id}` has no page speakers/{id}.md"),
+                    ));
+                    continue;
+                }
+            },
+            None => name
+                .as_deref()
+                .and_then(|n| pages.get(&slugs::slugify(n)).filter(|p| p.name == n.trim())),
+        };
+        let Some(name) = name.or_else(|| page.map(|p| p.name.clone())) else {
+            diags.push(Diagnostic::error(
+                &source.path,
+                source.line_of("speakers"),
+                "a speaker needs a `name` or an `id`",
+            ));
+            continue;
+        };
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            diags.push(Diagnostic::error(&source.path, source.line_of("speakers"), "a speaker's name is empty"));
+            continue;
+        }
+        speakers.push(SessionSpeaker {
+            slug: page.map_or_else(|| slugs::slugify(&name), |p| p.slug.clone()),
+            affiliation: affiliation.or_else(|| page.and_then(|p| p.affiliation.clone())),
+            name,
+            role,
+        });
+    }
+    speakers
+}
+
+/// Scheduled sessions by (start, declared room order, title); unscheduled after, by title.
+fn sort_sessions(event: &mut Event) {
+    let room_order: HashMap<&str, usize> = event
+        .rooms
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.name.as_str(), i))
+        .collect();
+    let mut keyed: Vec<_> = std::mem::take(&mut event.sessions)
+        .into_iter()
+        .map(|s| {
+            let key = (
+                s.start.is_none(),
+                s.start.as_ref().map(|z| z.timestamp()),
+                s.room.as_deref().and_then(|r| room_order.get(r).copied()).unwrap_or(usize::MAX),
+                s.room.clone(),
+                s.title.to_lowercase(),
+                s.slug.clone(),
+            );
+            (key, s)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    event.sessions = keyed.into_iter().map(|(_, s)| s).collect();
+}
+
+/// Adds rooms and tracks that sessions name but the event file does not declare.
+fn collect_rooms_and_tracks(event: &mut Event) {
+    let mut room_slugs = Deduper::default();
+    for r in &event.rooms {
+        room_slugs.unique(&r.slug);
+    }
+    let mut track_slugs = Deduper::default();
+    for t in &event.tracks {
+        track_slugs.unique(&t.slug);
+    }
+    let mut new_rooms = Vec::new();
+    let mut new_tracks = Vec::new();
+    for s in &event.sessions {
+        if let Some(room) = &s.room {
+            if event.room(room).is_none() && !new_rooms.iter().any(|r: &Room| &r.name == room) {
+                new_rooms.push(Room {
+                    slug: room_slugs.unique(&slugs::slugify(room)),
+                    name: room.clone(),
+                    description: None,
+                    shared: false,
+                    declared: false,
+                });
+            }
+        }
+        for track in &s.tracks {
+            if event.track(track).is_none() && !new_tracks.iter().any(|t: &Track| &t.name == track) {
+                new_tracks.push(Track {
+                    slug: track_slugs.unique(&slugs::slugify(track)),
+                    name: track.clone(),
+                    description: None,
+                    color: None,
+                    declared: false,
+                });
+            }
+        }
+    }
+    event.rooms.extend(new_rooms);
+    new_tracks.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    event.tracks.extend(new_tracks);
+}
+
+/// Speakers from speaker pages and from sessions, each with the sessions they give.
+fn collect_speakers(event: &mut Event, pages: BTreeMap<String, Speaker>) {
+    let mut speakers = pages;
+    for (index, session) in event.sessions.iter().enumerate() {
+        for sp in &session.speakers {
+            let entry = speakers.entry(sp.slug.clone()).or_insert_with(|| Speaker {
+                slug: sp.slug.clone(),
+                name: sp.name.clone(),
+                affiliation: sp.affiliation.clone(),
+                bio: None,
+                photo: None,
+                links: Vec::new(),
+                sessions: Vec::new(),
+                source: None,
+            });
+            if entry.sessions.last() != Some(&index) {
+                entry.sessions.push(index);
+            }
+            if entry.affiliation.is_none() {
+                entry.affiliation = sp.affiliation.clone();
+            }
+        }
+    }
+    event.speakers = speakers.into_values().collect();
+}

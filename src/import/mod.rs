@@ -1,0 +1,82 @@
+//! The import stage: source documents → content pages.
+//!
+//! Each format has one parser module that turns a document into an
+//! [`Imported`] program (an event file and session pages, as the content
+//! stage reads them) plus diagnostics for every repair or doubt. Detection
+//! picks the parser; `write` puts the pages on disk without ever silently
+//! overwriting a page someone edited by hand.
+
+pub mod detect;
+pub mod write;
+
+pub mod talk_list; // 000: titles followed by description paragraphs
+pub mod blog_notes; // 001: attendee's blog post linking session pages
+pub mod flat_schedule; // 002: schedule page flattened to text
+pub mod video_summaries; // 003: Markdown video summaries
+pub mod sched_export; // 004: schedule-site export of a conference day
+
+use std::path::Path;
+
+use crate::content::pages::{EventPage, SessionPage};
+use crate::diagnostic::Diagnostic;
+
+/// What the user supplied on the command line for what a document may lack.
+/// A document's own statement wins unless the flag is given, and every
+/// conflict is reported.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub name: Option<String>,
+    /// `YYYY-MM-DD`: the (first) day of the program.
+    pub date: Option<String>,
+    /// IANA zone name.
+    pub timezone: Option<String>,
+    pub location: Option<String>,
+}
+
+/// A parsed document: the event and its sessions as content pages.
+#[derive(Debug, Clone, Default)]
+pub struct Imported {
+    pub event: EventPage,
+    /// In document order. Slugs are left to `write`, which makes them unique.
+    pub sessions: Vec<SessionPage>,
+    /// Warnings for repairs and doubts; errors when something could not be read.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The formats `confsite import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Talk titles each followed by description paragraphs (no times).
+    TalkList,
+    /// A blog post linking session pages of a schedule site, with notes.
+    BlogNotes,
+    /// A schedule page flattened to text: time, time, duration, title, speakers, abstract, room.
+    FlatSchedule,
+    /// Markdown `## Title | Speakers` headings with video URLs and bullet points.
+    VideoSummaries,
+    /// A schedule-site export: `Title#`, `Time:`, `Speakers:`, `Venue:`, `Type:`, `Description:`.
+    SchedExport,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::TalkList => "talk-list",
+            Format::BlogNotes => "blog-notes",
+            Format::FlatSchedule => "flat-schedule",
+            Format::VideoSummaries => "video-summaries",
+            Format::SchedExport => "sched-export",
+        }
+    }
+
+    /// Parses `text` (the contents of `path`) in this format.
+    pub fn parse(self, text: &str, path: &Path, options: &ImportOptions) -> Imported {
+        match self {
+            Format::TalkList => talk_list::parse(text, path, options),
+            Format::BlogNotes => blog_notes::parse(text, path, options),
+            Format::FlatSchedule => flat_schedule::parse(text, path, options),
+            Format::VideoSummaries => video_summaries::parse(text, path, options),
+            Format::SchedExport => sched_export::parse(text, path, options),
+        }
+    }
+}

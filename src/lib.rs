@@ -1,0 +1,17 @@
+//! confsite: a static site generator for conference programs.
+//!
+//! Data flows one way through the stages:
+//! `import` (source documents → content pages) → `content` (pages → model)
+//! → `model` → `check` / `render` (model → files in memory) → `output` (files → disk).
+
+pub mod build;
+pub mod check;
+pub mod content;
+pub mod diagnostic;
+pub mod import;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod slugs;
+pub mod theme;
+pub mod time;

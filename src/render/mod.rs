@@ -1,0 +1,1 @@
+//! Render. (Being written.)

@@ -1,0 +1,213 @@
+//! Reading and writing the times and durations that content pages hold.
+//!
+//! Times are stored with their UTC offset (`2025-11-13T11:00:00-05:00`) so a
+//! page is unambiguous on its own; a local time without offset is read in the
+//! event's zone. jiff's bundled tz database keeps results host-independent.
+
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, Zoned};
+
+/// Looks up an IANA zone in the bundled database.
+pub fn zone(name: &str) -> Result<TimeZone, String> {
+    jiff::tz::db()
+        .get(name)
+        .map_err(|_| format!("unknown time zone `{name}` (expected an IANA name such as `Europe/Prague`)"))
+}
+
+/// Parses `2025-11-13T11:00:00-05:00`, `2025-11-13T11:00`, `2025-11-13 11:00` or
+/// `2025-11-13 11:00:00` into a time in `tz`. An explicit offset must match the
+/// zone's offset at that moment, so a hand edit across a DST change cannot
+/// silently shift a session by an hour.
+pub fn parse_datetime(text: &str, tz: &TimeZone, tz_name: &str) -> Result<Zoned, String> {
+    let text = text.trim();
+    let normalized = text.replacen(' ', "T", 1);
+    if let Ok(ts) = normalized.parse::<Timestamp>() {
+        let zoned = ts.to_zoned(tz.clone());
+        let local: DateTime = normalized
+            .get(..19.min(normalized.len()))
+            .and_then(|s| s.parse().ok())
+            .or_else(|| normalized.get(..16).and_then(|s| s.parse().ok()))
+            .unwrap_or(zoned.datetime());
+        if local != zoned.datetime() {
+            return Err(format!(
+                "`{text}` has a UTC offset that {tz_name} does not use at that time (it is {} there); fix the offset or drop it",
+                zoned.strftime("%Y-%m-%dT%H:%M:%S%:z")
+            ));
+        }
+        return Ok(zoned);
+    }
+    let local: DateTime = normalized.parse().map_err(|_| {
+        format!("`{text}` is not a date and time (expected e.g. `2025-11-13T11:00:00-05:00` or `2025-11-13 11:00`)")
+    })?;
+    local_in_zone(local, tz, tz_name)
+}
+
+/// Resolves a local wall-clock time in `tz`, refusing times that do not exist
+/// (skipped by a DST change) or exist twice (repeated by one).
+pub fn local_in_zone(local: DateTime, tz: &TimeZone, tz_name: &str) -> Result<Zoned, String> {
+    let ambiguous = tz.to_ambiguous_zoned(local);
+    if ambiguous.is_ambiguous() {
+        return Err(format!(
+            "{local} does not exist or exists twice in {tz_name} (a daylight-saving change); give the UTC offset"
+        ));
+    }
+    ambiguous
+        .compatible()
+        .map_err(|e| format!("{local} in {tz_name}: {e}"))
+}
+
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("`{}` is not a date (expected YYYY-MM-DD)", text.trim()))
+}
+
+/// Parses `09:30`, `9:30`, `09:30:00`, `9:30am`, `12:05 PM`.
+pub fn parse_time(text: &str) -> Result<Time, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let (clock, meridiem) = if let Some(c) = t.strip_suffix("am") {
+        (c.trim(), Some(false))
+    } else if let Some(c) = t.strip_suffix("pm") {
+        (c.trim(), Some(true))
+    } else {
+        (t.as_str(), None)
+    };
+    let bad = || format!("`{}` is not a time of day", text.trim());
+    let mut parts = clock.split(':');
+    let hour: i8 = parts.next().and_then(|h| h.parse().ok()).ok_or_else(bad)?;
+    let minute: i8 = match parts.next() {
+        Some(m) => m.parse().map_err(|_| bad())?,
+        None if meridiem.is_some() => 0,
+        None => return Err(bad()),
+    };
+    let second: i8 = match parts.next() {
+        Some(s) => s.parse().map_err(|_| bad())?,
+        None => 0,
+    };
+    if parts.next().is_some() {
+        return Err(bad());
+    }
+    let hour = match meridiem {
+        Some(pm) => {
+            if !(1..=12).contains(&hour) {
+                return Err(bad());
+            }
+            (hour % 12) + if pm { 12 } else { 0 }
+        }
+        None => hour,
+    };
+    Time::new(hour, minute, second, 0).map_err(|_| bad())
+}
+
+/// Parses `30m`, `30min`, `1h`, `1h30m`, `1:30`, `90` (minutes), `PT1H30M`.
+pub fn parse_duration(text: &str) -> Result<SignedDuration, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let bad = || format!("`{}` is not a duration (expected e.g. `30m`, `1h30m` or `1:30`)", text.trim());
+    if t.starts_with("pt") || t.starts_with('p') {
+        return t
+            .to_uppercase()
+            .parse::<SignedDuration>()
+            .map_err(|_| bad());
+    }
+    if let Some((h, m)) = t.split_once(':') {
+        let h: i64 = h.parse().map_err(|_| bad())?;
+        let m: i64 = m.parse().map_err(|_| bad())?;
+        return Ok(SignedDuration::from_mins(h * 60 + m));
+    }
+    if let Ok(mins) = t.parse::<i64>() {
+        return Ok(SignedDuration::from_mins(mins));
+    }
+    let mut total = 0i64;
+    let mut number = String::new();
+    let mut chars = t.chars().peekable();
+    let mut saw_unit = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        let mut unit = String::from(c);
+        while let Some(&n) = chars.peek() {
+            if n.is_ascii_alphabetic() {
+                unit.push(n);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let n: i64 = number.parse().map_err(|_| bad())?;
+        number.clear();
+        total += match unit.as_str() {
+            "h" | "hr" | "hrs" | "hour" | "hours" => n * 60,
+            "m" | "min" | "mins" | "minute" | "minutes" => n,
+            _ => return Err(bad()),
+        };
+        saw_unit = true;
+    }
+    if !number.is_empty() || !saw_unit {
+        return Err(bad());
+    }
+    Ok(SignedDuration::from_mins(total))
+}
+
+/// `2025-11-13T11:00:00-05:00`: the form importers write and exports use.
+pub fn rfc3339(z: &Zoned) -> String {
+    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// Formats a duration the way content pages write it: `30m`, `1h`, `1h30m`.
+pub fn format_duration(d: SignedDuration) -> String {
+    let mins = d.as_mins();
+    match (mins / 60, mins % 60) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h{m}m"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ny() -> TimeZone {
+        zone("America/New_York").unwrap()
+    }
+
+    #[test]
+    fn offset_form_and_local_form_agree() {
+        let a = parse_datetime("2025-11-13T11:00:00-05:00", &ny(), "America/New_York").unwrap();
+        let b = parse_datetime("2025-11-13 11:00", &ny(), "America/New_York").unwrap();
+        assert_eq!(a.timestamp(), b.timestamp());
+        assert_eq!(a.timestamp().to_string(), "2025-11-13T16:00:00Z");
+    }
+
+    #[test]
+    fn wrong_offset_is_refused() {
+        let err = parse_datetime("2025-11-13T11:00:00-04:00", &ny(), "America/New_York").unwrap_err();
+        assert!(err.contains("offset"), "{err}");
+    }
+
+    #[test]
+    fn times_and_durations() {
+        assert_eq!(parse_time("9:07am").unwrap(), Time::constant(9, 7, 0, 0));
+        assert_eq!(parse_time("12:05 PM").unwrap(), Time::constant(12, 5, 0, 0));
+        assert_eq!(parse_time("12:00am").unwrap(), Time::constant(0, 0, 0, 0));
+        assert!(parse_time("13:75pm").is_err());
+        assert!(parse_time("25:00").is_err());
+        assert_eq!(parse_duration("1h30m").unwrap().as_mins(), 90);
+        assert_eq!(parse_duration("30min").unwrap().as_mins(), 30);
+        assert_eq!(parse_duration("1:05").unwrap().as_mins(), 65);
+        assert!(parse_duration("soon").is_err());
+        assert_eq!(format_duration(SignedDuration::from_mins(90)), "1h30m");
+    }
+
+    #[test]
+    fn nonexistent_local_time_is_refused() {
+        let local: DateTime = "2025-03-09T02:30".parse().unwrap();
+        assert!(local_in_zone(local, &ny(), "America/New_York").is_err());
+    }
+}
