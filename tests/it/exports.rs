@@ -1,0 +1,1 @@
+//! Tests for exports (being written).

@@ -1,0 +1,1 @@
+//! Tests for feeds (being written).

@@ -1,0 +1,1 @@
+//! Tests for import_write (being written).

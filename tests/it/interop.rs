@@ -1,0 +1,1 @@
+//! Tests for interop (being written).

@@ -1,0 +1,1 @@
+//! Tests for serve (being written).
