@@ -80,3 +80,27 @@ impl Format {
         }
     }
 }
+
+/// The value an event field takes: a command-line flag when given, else what
+/// the document states. A flag that contradicts the document is reported.
+pub fn choose(
+    field: &str,
+    from_document: Option<String>,
+    from_flag: Option<&String>,
+    path: &Path,
+    line: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    match (from_document, from_flag) {
+        (Some(doc), Some(flag)) if doc.trim() != flag.trim() => {
+            diagnostics.push(Diagnostic::warning(
+                path,
+                line,
+                format!("the document says {field} `{doc}`, the command line `{flag}`: using `{flag}`"),
+            ));
+            Some(flag.clone())
+        }
+        (_, Some(flag)) => Some(flag.clone()),
+        (doc, None) => doc,
+    }
+}
