@@ -77,6 +77,16 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Build, serve on localhost, rebuild on change and reload open tabs.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Address to listen on (keep it local unless you mean to share the preview).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+    },
     /// Validate everything and print every problem; non-zero exit on errors.
     Check {
         #[arg(long, default_value = ".")]
@@ -234,6 +244,16 @@ fn run(command: Command) -> Result<ExitCode, Failed> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Serve { root, port, bind } => {
+            let server = confsite::serve::start(&root, std::net::SocketAddr::new(bind, port))?;
+            println!(
+                "serving {} at {} (Ctrl-C to stop)",
+                root.display(),
+                server.url
+            );
+            server.wait();
+            Ok(ExitCode::SUCCESS)
         }
         Command::Theme { action } => theme_command(action),
     }
