@@ -4,6 +4,7 @@
 //! `import` (source documents → content pages) → `content` (pages → model)
 //! → `model` → `check` / `render` (model → files in memory) → `output` (files → disk).
 
+pub mod bench;
 pub mod build;
 pub mod check;
 pub mod content;
@@ -15,5 +16,6 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod slugs;
+pub mod synthetic;
 pub mod theme;
 pub mod time;
