@@ -986,3 +986,68 @@ fn a_source_named_twice_is_refused() {
         .to_string();
     assert!(failed.contains("named twice"), "{failed}");
 }
+
+// ---- the command line ----------------------------------------------------------------
+
+#[test]
+fn cli_refuses_unreadable_documents_naming_them_and_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("empty.txt", ""),
+            (
+                "notes.csv",
+                &read(repo().join("tests/fixtures/import/detect/refuse--csv.txt")),
+            ),
+        ],
+    );
+    for (file, says) in [
+        ("empty.txt", "empty.txt: error: the file is empty"),
+        ("notes.csv", "notes.csv: error: cannot recognise"),
+    ] {
+        let out = crate::common::confsite(dir.path(), &["import", file]);
+        assert!(!out.status.success(), "{file}");
+        let stderr = crate::common::stderr(&out);
+        assert!(stderr.contains(says), "{file}: {stderr}");
+        assert!(!dir.path().join("content").exists(), "{file}");
+    }
+}
+
+#[test]
+fn cli_rejects_an_event_slug_that_could_escape() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crate::common::confsite(
+        dir.path(),
+        &[
+            "import",
+            "--event",
+            "../../x",
+            &seed("000").display().to_string(),
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = crate::common::stderr(&out);
+    assert!(
+        stderr.contains("--event: error: `../../x` is not an event slug"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("content").exists());
+}
+
+#[test]
+fn cli_refuses_a_document_whose_format_is_ambiguous() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = repo().join("tests/fixtures/import/detect/ambiguous--sched-and-flat.txt");
+    let out = crate::common::confsite(
+        dir.path(),
+        &["import", &source.display().to_string(), "--dry-run"],
+    );
+    assert!(!out.status.success());
+    let stderr = crate::common::stderr(&out);
+    assert!(
+        stderr.contains("ambiguous--sched-and-flat.txt: error: cannot tell the format"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("pass --format"), "{stderr}");
+}
