@@ -1159,7 +1159,7 @@ fn report(request: &ImportRequest, plans: Vec<Plan>, diagnostics: Vec<Diagnostic
         let count = |wanted: &[Action]| files.iter().filter(|f| wanted.contains(&f.action)).count();
         lines.push(format!(
             "  {}{} created, {} updated, {} unchanged, {} skipped (edited or deleted by hand), {} stale{}",
-            would,
+            if request.dry_run { "(dry run) " } else { "" },
             count(&[Action::Create]),
             count(&[Action::Update, Action::Overwrite]),
             count(&[Action::Unchanged]),
