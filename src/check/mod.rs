@@ -42,124 +42,53 @@ pub mod rule {
     pub const UNKNOWN_RULE: &str = "unknown-rule";
 }
 
+/// Who reports a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// [`check_site`]; an event can switch it off.
+    Check,
+    /// The content loader, which stops on it, so it cannot be switched off.
+    Loader,
+}
+
 /// A rule `check` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rule {
     pub name: &'static str,
     pub level: Level,
-    pub summary: &'static str,
-    /// Reported by the content loader, which stops on it, so an event cannot
-    /// switch it off.
-    pub from_loader: bool,
+    pub origin: Origin,
 }
 
-const fn rule(name: &'static str, level: Level, summary: &'static str, from_loader: bool) -> Rule {
+const fn rule(name: &'static str, level: Level, origin: Origin) -> Rule {
     Rule {
         name,
         level,
-        summary,
-        from_loader,
+        origin,
     }
 }
 
 /// Every rule, errors first, in the order `docs/checks.md` describes them.
 pub const RULES: &[Rule] = &[
-    rule(
-        rule::ROOM_CLASH,
-        Level::Error,
-        "two sessions overlap in one room",
-        false,
-    ),
-    rule(
-        rule::SPEAKER_CLASH,
-        Level::Error,
-        "a speaker is in two overlapping sessions",
-        false,
-    ),
-    rule(
-        rule::END_BEFORE_START,
-        Level::Error,
-        "a session ends before or when it starts",
-        true,
-    ),
-    rule(
-        rule::OUTSIDE_EVENT_DATES,
-        Level::Error,
-        "a session lies outside the event's dates",
-        false,
-    ),
-    rule(
-        rule::DUPLICATE_SLUG,
-        Level::Error,
-        "two pages have the same slug",
-        true,
-    ),
-    rule(
-        rule::UNKNOWN_SPEAKER,
-        Level::Error,
-        "a session names a speaker page that does not exist",
-        true,
-    ),
-    rule(
-        rule::UNKNOWN_ROOM,
-        Level::Error,
-        "a session names a room the event file does not declare",
-        false,
-    ),
-    rule(
-        rule::UNKNOWN_TRACK,
-        Level::Error,
-        "a session names a track the event file does not declare",
-        false,
-    ),
-    rule(
-        rule::CONTENT,
-        Level::Error,
-        "a content file cannot be read",
-        true,
-    ),
-    rule(
-        rule::ROOM_SPELLING,
-        Level::Warning,
-        "two room names differ only in case, spacing, punctuation or accents",
-        false,
-    ),
-    rule(
-        rule::TRACK_SPELLING,
-        Level::Warning,
-        "two track names differ only in case, spacing, punctuation or accents",
-        false,
-    ),
-    rule(
-        rule::SPEAKER_SPELLING,
-        Level::Warning,
-        "a speaker's name is written in two ways that differ only in case, spacing, punctuation or accents",
-        false,
-    ),
-    rule(
-        rule::MISSING_ROOM,
-        Level::Warning,
-        "a session has a time but no room while other sessions have rooms",
-        false,
-    ),
-    rule(
-        rule::LONG_SESSION,
-        Level::Warning,
-        "a session lasts longer than a day",
-        false,
-    ),
+    rule(rule::ROOM_CLASH, Level::Error, Origin::Check),
+    rule(rule::SPEAKER_CLASH, Level::Error, Origin::Check),
+    rule(rule::END_BEFORE_START, Level::Error, Origin::Loader),
+    rule(rule::OUTSIDE_EVENT_DATES, Level::Error, Origin::Check),
+    rule(rule::DUPLICATE_SLUG, Level::Error, Origin::Loader),
+    rule(rule::UNKNOWN_SPEAKER, Level::Error, Origin::Loader),
+    rule(rule::UNKNOWN_ROOM, Level::Error, Origin::Check),
+    rule(rule::UNKNOWN_TRACK, Level::Error, Origin::Check),
+    rule(rule::CONTENT, Level::Error, Origin::Loader),
+    rule(rule::ROOM_SPELLING, Level::Warning, Origin::Check),
+    rule(rule::TRACK_SPELLING, Level::Warning, Origin::Check),
+    rule(rule::SPEAKER_SPELLING, Level::Warning, Origin::Check),
+    rule(rule::MISSING_ROOM, Level::Warning, Origin::Check),
+    rule(rule::LONG_SESSION, Level::Warning, Origin::Check),
     rule(
         rule::SPEAKER_WITHOUT_SESSIONS,
         Level::Warning,
-        "a speaker page belongs to no session",
-        false,
+        Origin::Check,
     ),
-    rule(
-        rule::UNKNOWN_RULE,
-        Level::Warning,
-        "an event file switches off a rule that does not exist or cannot be switched off",
-        false,
-    ),
+    rule(rule::UNKNOWN_RULE, Level::Warning, Origin::Check),
 ];
 
 /// The rule called `name`.
@@ -269,12 +198,6 @@ pub fn check_root(root: &Path, options: &LoadOptions) -> Vec<Finding> {
     findings
 }
 
-/// True when `check` should exit non-zero: any error, or any warning when
-/// warnings are denied.
-pub fn fails(findings: &[Finding], deny_warnings: bool) -> bool {
-    findings.iter().any(|f| f.is_error() || deny_warnings)
-}
-
 /// Errors first, then by location, rule and message, so output is stable.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
@@ -284,18 +207,6 @@ pub fn sort(findings: &mut [Finding]) {
             .then_with(|| a.rule.cmp(b.rule))
             .then_with(|| a.message.cmp(&b.message))
     });
-}
-
-/// `2 errors, 1 warning`, for the last line of `check`'s output.
-pub fn summary(findings: &[Finding]) -> String {
-    let errors = findings.iter().filter(|f| f.is_error()).count();
-    let warnings = findings.len() - errors;
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
-    format!(
-        "{errors} error{}, {warnings} warning{}",
-        plural(errors),
-        plural(warnings)
-    )
 }
 
 #[derive(Serialize)]
@@ -345,10 +256,7 @@ pub fn findings_json(findings: &[Finding]) -> String {
             })
             .collect(),
     };
-    let mut json =
-        serde_json::to_string_pretty(&report).expect("strings and numbers always serialize");
-    json.push('\n');
-    json
+    serde_json::to_string_pretty(&report).expect("strings and numbers always serialize")
 }
 
 /// Names in `check: {disable: [...]}` that switch nothing off.
@@ -358,7 +266,7 @@ fn disabled_rule_findings(event: &Event) -> Vec<Finding> {
         .disabled_rules
         .iter()
         .filter_map(|name| match find_rule(name) {
-            Some(r) if !r.from_loader => None,
+            Some(r) if r.origin == Origin::Check => None,
             Some(r) => Some(Finding::new(
                 rule::UNKNOWN_RULE,
                 format!(
@@ -368,7 +276,10 @@ fn disabled_rule_findings(event: &Event) -> Vec<Finding> {
                 place(),
             )),
             None => {
-                let known = RULES.iter().filter(|r| !r.from_loader).map(|r| r.name);
+                let known = RULES
+                    .iter()
+                    .filter(|r| r.origin == Origin::Check)
+                    .map(|r| r.name);
                 let hint = names::suggest(name, known)
                     .map(|s| format!(" (did you mean \"{s}\"?)"))
                     .unwrap_or_default();
