@@ -54,6 +54,8 @@ fn may_clash(session: &Session) -> bool {
 /// Clashing pairs (earlier, later) among `slots`.
 fn clashes(mut slots: Vec<Slot>) -> Vec<(Slot, Slot)> {
     slots.sort_by_key(|s| (s.start, s.busy_until, s.index));
+    // A session listed twice (a speaker named twice on it) never clashes with itself.
+    slots.dedup_by_key(|s| s.index);
     let mut pairs = Vec::new();
     let mut longest: Option<Slot> = None;
     for slot in slots {

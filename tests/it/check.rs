@@ -736,8 +736,9 @@ fn a_speaker_page_without_sessions_is_a_warning() {
 
 #[test]
 fn loader_errors_become_findings_with_rule_names() {
+    let backwards = "---\nname: RustConf 2026\ntimezone: America/New_York\nstart_date: 2026-09-08\nend_date: 2026-09-07\n---\n";
     let dir = site(
-        &event(""),
+        backwards,
         &[
             (
                 "swapped.md",
@@ -750,6 +751,14 @@ fn loader_errors_become_findings_with_rule_names() {
                 "broken.md",
                 "---\ntitle: Broken\nstart: [\n---\n".to_string(),
             ),
+            (
+                "speakers/ana-lima.md",
+                "---\nname: Ana Lima\n---\n".to_string(),
+            ),
+            (
+                "speakers/ana.md",
+                "---\nname: Ana\nslug: ana-lima\n---\n".to_string(),
+            ),
         ],
     );
     let findings = check_root(&dir);
@@ -761,21 +770,29 @@ fn loader_errors_become_findings_with_rule_names() {
     assert_eq!(
         summary,
         [
+            ("end-before-start", Level::Error, file("_event.md"), 5),
             ("content", Level::Error, file("broken.md"), 3),
             ("unknown-speaker", Level::Error, file("ghost.md"), 3),
+            ("duplicate-slug", Level::Error, file("speakers/ana.md"), 1),
             ("end-before-start", Level::Error, file("swapped.md"), 4),
             ("duplicate-slug", Level::Error, file("welcome.md"), 1),
         ]
     );
+    let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
     assert!(
-        findings[2].message.contains("is not after start"),
+        messages[0].contains("is before start_date"),
         "{}",
-        findings[2].message
+        messages[0]
     );
     assert!(
-        findings[3].message.contains("intro.md"),
+        messages[4].contains("is not after start"),
+        "{}",
+        messages[4]
+    );
+    assert!(
+        messages[5].contains("intro.md"),
         "names the other file: {}",
-        findings[3].message
+        messages[5]
     );
 }
 
@@ -1290,4 +1307,15 @@ fn deny_warnings_makes_a_warning_fail_check() {
     assert!(stdout(&out).contains("warning[missing-room]: \"B\" has a time but no room"));
     let denied = common::confsite(dir.path(), &["check", "--deny", "warnings"]);
     assert!(!denied.status.success(), "{}", stdout(&denied));
+}
+
+#[test]
+fn a_session_listed_twice_for_a_speaker_does_not_clash_with_itself() {
+    let dir = site(
+        &event(""),
+        &[("a.md", talk("A", "09:00", "10:00", "Main Room", "Ana Lima"))],
+    );
+    let mut site = load_site(dir.path(), &LoadOptions::default()).unwrap().site;
+    site.events[0].speakers[0].sessions = vec![0, 0];
+    assert_eq!(check_site(&site), vec![]);
 }
