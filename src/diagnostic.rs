@@ -92,11 +92,7 @@ impl fmt::Display for Failed {
         for d in &self.0 {
             writeln!(f, "{d}")?;
         }
-        write!(
-            f,
-            "{errors} error{}",
-            if errors == 1 { "" } else { "s" }
-        )
+        write!(f, "{errors} error{}", if errors == 1 { "" } else { "s" })
     }
 }
 

@@ -12,6 +12,8 @@ pub mod import;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod slugs;
 pub mod theme;
 pub mod time;

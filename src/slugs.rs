@@ -7,14 +7,19 @@ use std::collections::HashSet;
 /// transliterated; a title with nothing sluggable gives `"untitled"`.
 pub fn slugify(text: &str) -> String {
     let s = slug::slugify(text);
-    if s.is_empty() { "untitled".to_string() } else { s }
+    if s.is_empty() {
+        "untitled".to_string()
+    } else {
+        s
+    }
 }
 
 /// True when `s` is already a slug as [`slugify`] makes them.
 pub fn is_valid(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 200
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }

@@ -10,9 +10,9 @@ use jiff::{SignedDuration, Timestamp, Zoned};
 
 /// Looks up an IANA zone in the bundled database.
 pub fn zone(name: &str) -> Result<TimeZone, String> {
-    jiff::tz::db()
-        .get(name)
-        .map_err(|_| format!("unknown time zone `{name}` (expected an IANA name such as `Europe/Prague`)"))
+    jiff::tz::db().get(name).map_err(|_| {
+        format!("unknown time zone `{name}` (expected an IANA name such as `Europe/Prague`)")
+    })
 }
 
 /// Parses `2025-11-13T11:00:00-05:00`, `2025-11-13T11:00`, `2025-11-13 11:00` or
@@ -103,7 +103,12 @@ pub fn parse_time(text: &str) -> Result<Time, String> {
 /// Parses `30m`, `30min`, `1h`, `1h30m`, `1:30`, `90` (minutes), `PT1H30M`.
 pub fn parse_duration(text: &str) -> Result<SignedDuration, String> {
     let t = text.trim().to_ascii_lowercase();
-    let bad = || format!("`{}` is not a duration (expected e.g. `30m`, `1h30m` or `1:30`)", text.trim());
+    let bad = || {
+        format!(
+            "`{}` is not a duration (expected e.g. `30m`, `1h30m` or `1:30`)",
+            text.trim()
+        )
+    };
     if t.starts_with("pt") || t.starts_with('p') {
         return t
             .to_uppercase()
@@ -187,7 +192,8 @@ mod tests {
 
     #[test]
     fn wrong_offset_is_refused() {
-        let err = parse_datetime("2025-11-13T11:00:00-04:00", &ny(), "America/New_York").unwrap_err();
+        let err =
+            parse_datetime("2025-11-13T11:00:00-04:00", &ny(), "America/New_York").unwrap_err();
         assert!(err.contains("offset"), "{err}");
     }
 

@@ -65,8 +65,12 @@ pub fn parse_yaml<T: DeserializeOwned>(
             .map(|l| (l.line() as usize, l.column() as usize))
             .unwrap_or((0, 0));
         let message = with_suggestion(&bare_message(&err));
-        Diagnostic::error(path, if line == 0 { 0 } else { line + line_offset }, message)
-            .at_col(col)
+        Diagnostic::error(
+            path,
+            if line == 0 { 0 } else { line + line_offset },
+            message,
+        )
+        .at_col(col)
     })
 }
 
@@ -111,10 +115,7 @@ fn with_suggestion(message: &str) -> String {
         .max_by(|a, b| a.0.total_cmp(&b.0));
     match best {
         Some((_, key)) => format!("unknown key `{unknown}`: did you mean `{key}`?"),
-        None => format!(
-            "unknown key `{unknown}` (allowed: {})",
-            expected.join(", ")
-        ),
+        None => format!("unknown key `{unknown}` (allowed: {})", expected.join(", ")),
     }
 }
 
@@ -167,7 +168,11 @@ mod tests {
         let s = split(text, Path::new("a.md")).unwrap();
         let err = parse_yaml::<Front>(s.yaml, Path::new("a.md"), s.yaml_line_offset).unwrap_err();
         assert_eq!(err.line, 3);
-        assert!(err.message.contains("did you mean `speakers`"), "{}", err.message);
+        assert!(
+            err.message.contains("did you mean `speakers`"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -118,7 +118,11 @@ fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-fn load_config(root: &Path, options: &LoadOptions, diags: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
+fn load_config(
+    root: &Path,
+    options: &LoadOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<SiteConfig> {
     let shown = display_path(root, Path::new(CONFIG_FILE));
     let text = match read_text(&root.join(CONFIG_FILE), &shown) {
         Ok(t) => t,
@@ -201,7 +205,10 @@ struct Parsed<T> {
     source: Source,
 }
 
-fn parse_page<T: serde::de::DeserializeOwned>(path: &Path, shown: &Path) -> Result<Parsed<T>, Diagnostic> {
+fn parse_page<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    shown: &Path,
+) -> Result<Parsed<T>, Diagnostic> {
     let text = read_text(path, shown)?;
     let split = frontmatter::split(&text, shown)?;
     let front = frontmatter::parse_yaml(split.yaml, shown, split.yaml_line_offset)?;
@@ -266,7 +273,11 @@ fn load_event(root: &Path, dir: &Path) -> (Option<Event>, Vec<Diagnostic>) {
     let timezone = match time::zone(&front.timezone) {
         Ok(tz) => tz,
         Err(msg) => {
-            diags.push(Diagnostic::error(&event_shown, source.line_of("timezone"), msg));
+            diags.push(Diagnostic::error(
+                &event_shown,
+                source.line_of("timezone"),
+                msg,
+            ));
             return (None, diags);
         }
     };
@@ -281,14 +292,14 @@ fn load_event(root: &Path, dir: &Path) -> (Option<Event>, Vec<Diagnostic>) {
     };
     let start_date = date_of("start_date", &front.start_date);
     let end_date = date_of("end_date", &front.end_date).or(start_date);
-    if let (Some(s), Some(e)) = (start_date, end_date) {
-        if e < s {
-            diags.push(Diagnostic::error(
-                &event_shown,
-                source.line_of("end_date"),
-                format!("end_date {e} is before start_date {s}"),
-            ));
-        }
+    if let (Some(s), Some(e)) = (start_date, end_date)
+        && e < s
+    {
+        diags.push(Diagnostic::error(
+            &event_shown,
+            source.line_of("end_date"),
+            format!("end_date {e} is before start_date {s}"),
+        ));
     }
 
     let mut event = Event {
@@ -303,7 +314,10 @@ fn load_event(root: &Path, dir: &Path) -> (Option<Event>, Vec<Diagnostic>) {
         location: front.location.clone(),
         url: front.url.clone(),
         theme: front.theme.clone(),
-        theme_options: front.theme_options.clone().unwrap_or(serde_json::Value::Null),
+        theme_options: front
+            .theme_options
+            .clone()
+            .unwrap_or(serde_json::Value::Null),
         rooms: Vec::new(),
         tracks: Vec::new(),
         speakers: Vec::new(),
@@ -334,7 +348,10 @@ fn load_event(root: &Path, dir: &Path) -> (Option<Event>, Vec<Diagnostic>) {
                 continue;
             }
         };
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         if let Some(session) = build_session(&event, parsed, stem, &speaker_pages, &mut diags) {
             if let Some(first) = slugs_seen.get(&session.slug) {
                 diags.push(Diagnostic::error(
@@ -370,7 +387,11 @@ fn declare_rooms_and_tracks(event: &mut Event, front: &EventFront, diags: &mut V
             ));
             continue;
         }
-        let slug = room_slugs.unique(&d.slug.clone().map_or_else(|| slugs::slugify(&d.name), |s| slugs::slugify(&s)));
+        let slug = room_slugs.unique(
+            &d.slug
+                .clone()
+                .map_or_else(|| slugs::slugify(&d.name), |s| slugs::slugify(&s)),
+        );
         event.rooms.push(Room {
             slug,
             name: d.name,
@@ -390,7 +411,11 @@ fn declare_rooms_and_tracks(event: &mut Event, front: &EventFront, diags: &mut V
             ));
             continue;
         }
-        let slug = track_slugs.unique(&d.slug.clone().map_or_else(|| slugs::slugify(&d.name), |s| slugs::slugify(&s)));
+        let slug = track_slugs.unique(
+            &d.slug
+                .clone()
+                .map_or_else(|| slugs::slugify(&d.name), |s| slugs::slugify(&s)),
+        );
         event.tracks.push(Track {
             slug,
             name: d.name,
@@ -402,7 +427,11 @@ fn declare_rooms_and_tracks(event: &mut Event, front: &EventFront, diags: &mut V
 }
 
 /// Speaker pages by slug.
-fn load_speaker_pages(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Speaker> {
+fn load_speaker_pages(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Speaker> {
     let mut speakers = BTreeMap::new();
     for path in markdown_files(&dir.join(SPEAKERS_DIR)) {
         let shown = display_path(root, path.strip_prefix(root).unwrap_or(&path));
@@ -413,7 +442,10 @@ fn load_speaker_pages(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> B
                 continue;
             }
         };
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         let slug = match &parsed.front.slug {
             Some(s) if slugs::is_valid(s) => s.clone(),
             Some(s) => {
@@ -428,7 +460,11 @@ fn load_speaker_pages(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> B
         };
         let links = convert_links(&parsed.front.links, &parsed.source, diags);
         if speakers.contains_key(&slug) {
-            diags.push(Diagnostic::error(&shown, 1, format!("duplicate speaker slug `{slug}`")));
+            diags.push(Diagnostic::error(
+                &shown,
+                1,
+                format!("duplicate speaker slug `{slug}`"),
+            ));
             continue;
         }
         speakers.insert(
@@ -454,7 +490,10 @@ fn convert_links(entries: &[LinkEntry], source: &Source, diags: &mut Vec<Diagnos
     for entry in entries {
         let url = entry.url.trim();
         let lower = url.to_ascii_lowercase();
-        if !(lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")) {
+        if !(lower.starts_with("https://")
+            || lower.starts_with("http://")
+            || lower.starts_with("mailto:"))
+        {
             diags.push(Diagnostic::error(
                 &source.path,
                 source.line_of("links"),
@@ -463,7 +502,11 @@ fn convert_links(entries: &[LinkEntry], source: &Source, diags: &mut Vec<Diagnos
             continue;
         }
         if entry.kind.trim().is_empty() {
-            diags.push(Diagnostic::error(&source.path, source.line_of("links"), "a link needs a `kind`"));
+            diags.push(Diagnostic::error(
+                &source.path,
+                source.line_of("links"),
+                "a link needs a `kind`",
+            ));
             continue;
         }
         links.push(Link {
@@ -482,7 +525,11 @@ fn build_session(
     speaker_pages: &BTreeMap<String, Speaker>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Session> {
-    let Parsed { front, body, source } = parsed;
+    let Parsed {
+        front,
+        body,
+        source,
+    } = parsed;
     let before = diags.len();
     let err = |key: &str, msg: String| Diagnostic::error(&source.path, source.line_of(key), msg);
 
@@ -491,7 +538,10 @@ fn build_session(
         Some(s) => {
             diags.push(err(
                 "slug",
-                format!("slug `{s}` must be lowercase letters, digits and dashes (e.g. `{}`)", slugs::slugify(s)),
+                format!(
+                    "slug `{s}` must be lowercase letters, digits and dashes (e.g. `{}`)",
+                    slugs::slugify(s)
+                ),
             ));
             String::new()
         }
@@ -505,7 +555,10 @@ fn build_session(
     let tz_name = &event.tz_name;
     let start = match (&front.start, &front.date, &front.time) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-            diags.push(err("start", "give either `start` or `date` + `time`, not both".to_string()));
+            diags.push(err(
+                "start",
+                "give either `start` or `date` + `time`, not both".to_string(),
+            ));
             None
         }
         (Some(s), None, None) => time::parse_datetime(s, tz, tz_name)
@@ -525,11 +578,17 @@ fn build_session(
             }
         },
         (None, Some(_), None) => {
-            diags.push(err("date", "`date` needs a `time` (or use `start`)".to_string()));
+            diags.push(err(
+                "date",
+                "`date` needs a `time` (or use `start`)".to_string(),
+            ));
             None
         }
         (None, None, Some(_)) => {
-            diags.push(err("time", "`time` needs a `date` (or use `start`)".to_string()));
+            diags.push(err(
+                "time",
+                "`time` needs a `date` (or use `start`)".to_string(),
+            ));
             None
         }
         (None, None, None) => None,
@@ -541,7 +600,10 @@ fn build_session(
     });
     let end = match (&front.end, duration) {
         (Some(_), Some(_)) => {
-            diags.push(err("end", "give either `end` or `duration`, not both".to_string()));
+            diags.push(err(
+                "end",
+                "give either `end` or `duration`, not both".to_string(),
+            ));
             None
         }
         (Some(e), None) => {
@@ -555,17 +617,17 @@ fn build_session(
         (None, Some(d)) => start.as_ref().and_then(|s| s.checked_add(d).ok()),
         (None, None) => None,
     };
-    if let (Some(s), Some(e)) = (&start, &end) {
-        if e <= s {
-            diags.push(err(
-                "end",
-                format!(
-                    "end {} is not after start {}",
-                    time::rfc3339(e),
-                    time::rfc3339(s)
-                ),
-            ));
-        }
+    if let (Some(s), Some(e)) = (&start, &end)
+        && e <= s
+    {
+        diags.push(err(
+            "end",
+            format!(
+                "end {} is not after start {}",
+                time::rfc3339(e),
+                time::rfc3339(s)
+            ),
+        ));
     }
     let duration = match (&start, &end) {
         (Some(s), Some(e)) => Some(s.duration_until(e)),
@@ -578,7 +640,10 @@ fn build_session(
         None | Some("abstract") => BodyKind::Abstract,
         Some("notes") => BodyKind::Notes,
         Some(other) => {
-            diags.push(err("body", format!("body must be `abstract` or `notes`, not `{other}`")));
+            diags.push(err(
+                "body",
+                format!("body must be `abstract` or `notes`, not `{other}`"),
+            ));
             BodyKind::Abstract
         }
     };
@@ -586,14 +651,21 @@ fn build_session(
         None => false,
         Some("allowed") => true,
         Some(other) => {
-            diags.push(err("overlap", format!("overlap must be `allowed`, not `{other}`")));
+            diags.push(err(
+                "overlap",
+                format!("overlap must be `allowed`, not `{other}`"),
+            ));
             false
         }
     };
     if diags[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
-    let clean = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let clean = |v: &Option<String>| {
+        v.as_ref()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
     Some(Session {
         slug,
         title: front.title.trim().to_string(),
@@ -634,7 +706,12 @@ fn convert_speakers(
     for entry in entries {
         let (name, id, affiliation, role) = match entry {
             SpeakerEntry::Name(n) => (Some(n.clone()), None, None, None),
-            SpeakerEntry::Full(r) => (r.name.clone(), r.id.clone(), r.affiliation.clone(), r.role.clone()),
+            SpeakerEntry::Full(r) => (
+                r.name.clone(),
+                r.id.clone(),
+                r.affiliation.clone(),
+                r.role.clone(),
+            ),
         };
         let page = match &id {
             Some(id) => match pages.get(id) {
@@ -662,7 +739,11 @@ fn convert_speakers(
         };
         let name = name.trim().to_string();
         if name.is_empty() {
-            diags.push(Diagnostic::error(&source.path, source.line_of("speakers"), "a speaker's name is empty"));
+            diags.push(Diagnostic::error(
+                &source.path,
+                source.line_of("speakers"),
+                "a speaker's name is empty",
+            ));
             continue;
         }
         speakers.push(SessionSpeaker {
@@ -689,7 +770,10 @@ fn sort_sessions(event: &mut Event) {
             let key = (
                 s.start.is_none(),
                 s.start.as_ref().map(|z| z.timestamp()),
-                s.room.as_deref().and_then(|r| room_order.get(r).copied()).unwrap_or(usize::MAX),
+                s.room
+                    .as_deref()
+                    .and_then(|r| room_order.get(r).copied())
+                    .unwrap_or(usize::MAX),
                 s.room.clone(),
                 s.title.to_lowercase(),
                 s.slug.clone(),
@@ -714,19 +798,21 @@ fn collect_rooms_and_tracks(event: &mut Event) {
     let mut new_rooms = Vec::new();
     let mut new_tracks = Vec::new();
     for s in &event.sessions {
-        if let Some(room) = &s.room {
-            if event.room(room).is_none() && !new_rooms.iter().any(|r: &Room| &r.name == room) {
-                new_rooms.push(Room {
-                    slug: room_slugs.unique(&slugs::slugify(room)),
-                    name: room.clone(),
-                    description: None,
-                    shared: false,
-                    declared: false,
-                });
-            }
+        if let Some(room) = &s.room
+            && event.room(room).is_none()
+            && !new_rooms.iter().any(|r: &Room| &r.name == room)
+        {
+            new_rooms.push(Room {
+                slug: room_slugs.unique(&slugs::slugify(room)),
+                name: room.clone(),
+                description: None,
+                shared: false,
+                declared: false,
+            });
         }
         for track in &s.tracks {
-            if event.track(track).is_none() && !new_tracks.iter().any(|t: &Track| &t.name == track) {
+            if event.track(track).is_none() && !new_tracks.iter().any(|t: &Track| &t.name == track)
+            {
                 new_tracks.push(Track {
                     slug: track_slugs.unique(&slugs::slugify(track)),
                     name: track.clone(),
@@ -738,7 +824,7 @@ fn collect_rooms_and_tracks(event: &mut Event) {
         }
     }
     event.rooms.extend(new_rooms);
-    new_tracks.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    new_tracks.sort_by_key(|a| a.name.to_lowercase());
     event.tracks.extend(new_tracks);
 }
 

@@ -71,7 +71,8 @@ mod tests {
         };
         let text = session_page_text(&page);
         let split = frontmatter::split(&text, Path::new("x.md")).unwrap();
-        let front: SessionFront = frontmatter::parse_yaml(split.yaml, Path::new("x.md"), 1).unwrap();
+        let front: SessionFront =
+            frontmatter::parse_yaml(split.yaml, Path::new("x.md"), 1).unwrap();
         assert_eq!(front, page.front, "{text}");
         assert_eq!(split.body.trim(), page.body);
     }

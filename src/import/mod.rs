@@ -9,11 +9,11 @@
 pub mod detect;
 pub mod write;
 
-pub mod talk_list; // 000: titles followed by description paragraphs
 pub mod blog_notes; // 001: attendee's blog post linking session pages
 pub mod flat_schedule; // 002: schedule page flattened to text
-pub mod video_summaries; // 003: Markdown video summaries
-pub mod sched_export; // 004: schedule-site export of a conference day
+pub mod sched_export;
+pub mod talk_list; // 000: titles followed by description paragraphs
+pub mod video_summaries; // 003: Markdown video summaries // 004: schedule-site export of a conference day
 
 use std::path::Path;
 
@@ -96,7 +96,9 @@ pub fn choose(
             diagnostics.push(Diagnostic::warning(
                 path,
                 line,
-                format!("the document says {field} `{doc}`, the command line `{flag}`: using `{flag}`"),
+                format!(
+                    "the document says {field} `{doc}`, the command line `{flag}`: using `{flag}`"
+                ),
             ));
             Some(flag.clone())
         }

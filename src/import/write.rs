@@ -26,5 +26,9 @@ pub struct ImportReport {
 }
 
 pub fn run(_request: &ImportRequest) -> Result<ImportReport, Failed> {
-    Err(Failed(vec![Diagnostic::error("import", 0, "not written yet")]))
+    Err(Failed(vec![Diagnostic::error(
+        "import",
+        0,
+        "not written yet",
+    )]))
 }

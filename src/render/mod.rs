@@ -1,1 +1,110 @@
-//! Render. (Being written.)
+//! The render stage: model → files in memory. Each renderer only reads the
+//! model (HTML pages through Tera themes, iCalendar feeds, the search index,
+//! machine-readable exports); none reads or writes files, so `output` alone
+//! touches the disk.
+
+pub mod exports;
+pub mod html;
+pub mod ics;
+pub mod markdown;
+pub mod publish;
+pub mod search;
+pub mod urls;
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Failed};
+use crate::model::{Event, Session, Site};
+use crate::output::OutputFile;
+use crate::theme::Themes;
+
+/// What every renderer may read.
+pub struct RenderContext<'a> {
+    pub site: &'a Site,
+    pub themes: &'a Themes,
+    /// The build's timestamp: `SOURCE_DATE_EPOCH` when set, so builds are reproducible.
+    pub build_time: Timestamp,
+}
+
+/// Renders the whole site. Files come back sorted by path.
+pub fn render_site(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
+    let mut files = html::render(ctx)?;
+    let per_event: Vec<Vec<OutputFile>> = ctx
+        .site
+        .events
+        .par_iter()
+        .map(|event| {
+            let mut out = ics::render_event(ctx, event);
+            out.extend(search::render_event(ctx, event));
+            out.extend(exports::render_event(ctx, event));
+            out
+        })
+        .collect();
+    files.extend(per_event.into_iter().flatten());
+    files.extend(publish::render(ctx, &files));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
+    let mut diags = Vec::new();
+    for f in &files {
+        if seen.insert(&f.path, ()).is_some() {
+            diags.push(Diagnostic::error(
+                &f.path,
+                0,
+                "two outputs want the same path (a slug clash between pages?)",
+            ));
+        }
+    }
+    if diags.is_empty() {
+        Ok(files)
+    } else {
+        Err(Failed(diags))
+    }
+}
+
+/// Host part of the site's base URL, for globally unique feed UIDs.
+pub fn base_host(base_url: &str) -> &str {
+    let rest = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    rest.split(['/', ':']).next().unwrap_or(rest)
+}
+
+/// A session's calendar UID: the same in every feed, in the browser-made
+/// agenda, across rebuilds and re-imports (it derives from the event and
+/// session slugs only) and globally unique through the site's host.
+pub fn session_uid(site: &Site, event: &Event, session: &Session) -> String {
+    format!(
+        "{}.{}@{}",
+        session.slug,
+        event.slug,
+        base_host(&site.config.base_url)
+    )
+}
+
+/// The build timestamp: `SOURCE_DATE_EPOCH` if set and valid, else 2000-01-01
+/// so that output never depends on the wall clock.
+pub fn build_time_from_env() -> Result<Timestamp, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| Timestamp::from_second(secs).ok())
+            .ok_or_else(|| format!("SOURCE_DATE_EPOCH `{v}` is not a number of seconds")),
+        Err(_) => Ok(Timestamp::from_second(946_684_800).expect("a fixed valid timestamp")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_of_base_url() {
+        assert_eq!(base_host("https://org.github.io/conf/"), "org.github.io");
+        assert_eq!(base_host("http://127.0.0.1:8000/x/"), "127.0.0.1");
+    }
+}

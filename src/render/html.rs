@@ -1,0 +1,1118 @@
+//! HTML pages through Tera themes: model → typed, borrowed view structs →
+//! templates. Views give every time both as ISO 8601 and pre-formatted in the
+//! event's zone, and every link as a path from the output root; templates put
+//! `{{ root }}` (the way back to the root from the current page) in front, so
+//! the site works under any sub-path. Autoescaping is on for every template.
+//!
+//! Pages per event: home, a grid per day, the chronological list, one page
+//! per session, speaker, track and room, the lists of those, unscheduled
+//! sessions, My agenda and search. Plus the site index and `404.html`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use jiff::Zoned;
+use jiff::civil::Date;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::{RenderContext, markdown, session_uid, urls};
+use crate::diagnostic::{Diagnostic, Failed};
+use crate::model::{BodyKind, Event, Session, Site};
+use crate::output::OutputFile;
+use crate::theme::Theme;
+
+/// Theme static files under this folder are written to each event's root.
+const EVENT_ROOT_STATIC: &str = "event/";
+
+/// One compiled Tera instance per theme used by the site.
+struct Compiled<'a> {
+    theme: &'a Theme,
+    tera: Tera,
+}
+
+fn compile(theme: &Theme) -> Result<Tera, Failed> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let mut sources = Vec::new();
+    for (name, file) in &theme.templates {
+        match std::str::from_utf8(&file.contents) {
+            Ok(text) => sources.push((name.clone(), text.to_string())),
+            Err(_) => {
+                return Err(Failed(vec![Diagnostic::error(
+                    &file.origin,
+                    0,
+                    "template is not UTF-8",
+                )]));
+            }
+        }
+    }
+    tera.add_raw_templates(sources)
+        .map_err(|e| template_error(theme, &e))?;
+    Ok(tera)
+}
+
+/// A Tera error as a diagnostic naming the template file and line.
+fn template_error(theme: &Theme, err: &tera::Error) -> Failed {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    // Tera points at the failing spot as ` --> name.html:LINE:COL`.
+    let location = text.lines().find_map(|l| {
+        let spot = l.trim_start().strip_prefix("--> ")?;
+        let mut parts = spot.rsplitn(3, ':');
+        let col = parts.next()?.trim().parse::<usize>().ok()?;
+        let line = parts.next()?.trim().parse::<usize>().ok()?;
+        Some((parts.next()?.to_string(), line, col))
+    });
+    let message = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_string();
+    let (origin, line, col) = match &location {
+        Some((name, line, col)) => (
+            theme
+                .templates
+                .get(name)
+                .map(|f| f.origin.clone())
+                .unwrap_or_else(|| PathBuf::from(name)),
+            *line,
+            *col,
+        ),
+        None => (
+            PathBuf::from(format!("themes/{}/templates", theme.name)),
+            0,
+            0,
+        ),
+    };
+    Failed(vec![
+        Diagnostic::error(
+            origin,
+            line,
+            format!("template error (theme `{}`): {message}", theme.name),
+        )
+        .at_col(col),
+    ])
+}
+
+pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
+    let site = ctx.site;
+    let mut theme_names: Vec<&str> = site
+        .events
+        .iter()
+        .map(|e| e.theme.as_deref().unwrap_or(&site.config.theme))
+        .collect();
+    theme_names.push(&site.config.theme);
+    theme_names.sort();
+    theme_names.dedup();
+    let mut compiled: BTreeMap<&str, Compiled> = BTreeMap::new();
+    let mut diags = Vec::new();
+    for name in theme_names {
+        let Some(theme) = ctx.themes.get(name) else {
+            let used_by: Vec<PathBuf> = site
+                .events
+                .iter()
+                .filter(|e| e.theme.as_deref() == Some(name))
+                .map(|e| e.source.path.clone())
+                .collect();
+            let path = used_by
+                .first()
+                .cloned()
+                .unwrap_or_else(|| site.config.source.path.clone());
+            diags.push(Diagnostic::error(
+                path,
+                1,
+                format!(
+                    "unknown theme `{name}` (available: {})",
+                    ctx.themes.names().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+            continue;
+        };
+        match compile(theme) {
+            Ok(tera) => {
+                compiled.insert(name, Compiled { theme, tera });
+            }
+            Err(f) => diags.extend(f.0),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(Failed(diags));
+    }
+
+    let site_view = SiteView::new(site);
+    let site_theme = &compiled[site.config.theme.as_str()];
+    let mut jobs: Vec<PageJob> = vec![
+        PageJob::site("index.html", "index.html"),
+        PageJob::site("404.html", "404.html"),
+    ];
+    for (i, event) in site.events.iter().enumerate() {
+        jobs.extend(event_jobs(i, event));
+    }
+    let event_views: Vec<EventView> = site
+        .events
+        .iter()
+        .map(|e| {
+            EventView::new(
+                ctx,
+                e,
+                compiled[e.theme.as_deref().unwrap_or(&site.config.theme)].theme,
+            )
+        })
+        .collect();
+    let session_views: Vec<Vec<SessionView>> = site
+        .events
+        .par_iter()
+        .map(|e| {
+            e.sessions
+                .iter()
+                .map(|s| SessionView::new(site, e, s))
+                .collect()
+        })
+        .collect();
+
+    let results: Vec<Result<OutputFile, Failed>> = jobs
+        .par_iter()
+        .map(|job| {
+            let (compiled_theme, event) = match job.event {
+                Some(i) => {
+                    let e = &site.events[i];
+                    (
+                        &compiled[e.theme.as_deref().unwrap_or(&site.config.theme)],
+                        Some(i),
+                    )
+                }
+                None => (site_theme, None),
+            };
+            let mut context = Context::new();
+            context.insert("site", &site_view);
+            context.insert("root", &urls::root_prefix(&job.path));
+            context.insert(
+                "page",
+                &PageView {
+                    path: &job.path,
+                    url: urls::absolute(&site.config.base_url, &job.path),
+                    template: job.template,
+                },
+            );
+            let theme_options = match event {
+                Some(i) => compiled_theme.theme.options(&site.events[i].theme_options),
+                None => compiled_theme.theme.options(&site.config.theme_options),
+            };
+            context.insert(
+                "theme",
+                &ThemeView {
+                    name: &compiled_theme.theme.name,
+                    options: &theme_options,
+                    static_root: format!("static/{}/", compiled_theme.theme.name),
+                },
+            );
+            if let Some(i) = event {
+                fill_event_context(
+                    &site.config.base_url,
+                    &mut context,
+                    &site.events[i],
+                    &event_views[i],
+                    &session_views[i],
+                    &job.subject,
+                    job.template,
+                );
+            }
+            let html = compiled_theme
+                .tera
+                .render(job.template, &context)
+                .map_err(|e| template_error(compiled_theme.theme, &e))?;
+            Ok(OutputFile::new(job.path.clone(), html))
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(f) => diags.extend(f.0),
+        }
+    }
+    if !diags.is_empty() {
+        diags.dedup();
+        return Err(Failed(diags));
+    }
+    for compiled_theme in compiled.values() {
+        for (name, file) in &compiled_theme.theme.statics {
+            if !name.starts_with(EVENT_ROOT_STATIC) {
+                files.push(OutputFile::new(
+                    urls::theme_static(&compiled_theme.theme.name, name),
+                    file.contents.clone(),
+                ));
+            }
+        }
+    }
+    // `static/event/*` files go to the root of each event using the theme: a
+    // service worker only controls pages at or below its own directory.
+    for event in &site.events {
+        let theme = compiled[event.theme.as_deref().unwrap_or(&site.config.theme)].theme;
+        for (name, file) in &theme.statics {
+            if let Some(rest) = name.strip_prefix(EVENT_ROOT_STATIC) {
+                files.push(OutputFile::new(
+                    format!("{}/{rest}", event.slug),
+                    file.contents.clone(),
+                ));
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// What one page is about.
+#[derive(Debug, Clone)]
+enum Subject {
+    None,
+    Day(Date),
+    Session(usize),
+    Speaker(usize),
+    Track(usize),
+    Room(usize),
+}
+
+struct PageJob {
+    path: String,
+    template: &'static str,
+    event: Option<usize>,
+    subject: Subject,
+}
+
+impl PageJob {
+    fn site(path: &str, template: &'static str) -> Self {
+        PageJob {
+            path: path.to_string(),
+            template,
+            event: None,
+            subject: Subject::None,
+        }
+    }
+
+    fn event(i: usize, path: String, template: &'static str, subject: Subject) -> Self {
+        PageJob {
+            path,
+            template,
+            event: Some(i),
+            subject,
+        }
+    }
+}
+
+fn event_jobs(i: usize, e: &Event) -> Vec<PageJob> {
+    let mut jobs = vec![
+        PageJob::event(i, urls::event_home(e), "event.html", Subject::None),
+        PageJob::event(i, urls::session_list(e), "sessions.html", Subject::None),
+        PageJob::event(i, urls::speakers(e), "speakers.html", Subject::None),
+        PageJob::event(i, urls::tracks(e), "tracks.html", Subject::None),
+        PageJob::event(i, urls::rooms(e), "rooms.html", Subject::None),
+        PageJob::event(i, urls::unscheduled(e), "unscheduled.html", Subject::None),
+        PageJob::event(i, urls::agenda(e), "agenda.html", Subject::None),
+        PageJob::event(i, urls::search_page(e), "search.html", Subject::None),
+    ];
+    for d in e.days() {
+        jobs.push(PageJob::event(
+            i,
+            urls::day(e, d),
+            "day.html",
+            Subject::Day(d),
+        ));
+    }
+    for (j, s) in e.sessions.iter().enumerate() {
+        jobs.push(PageJob::event(
+            i,
+            urls::session(e, s),
+            "session.html",
+            Subject::Session(j),
+        ));
+    }
+    for (j, sp) in e.speakers.iter().enumerate() {
+        jobs.push(PageJob::event(
+            i,
+            urls::speaker(e, &sp.slug),
+            "speaker.html",
+            Subject::Speaker(j),
+        ));
+    }
+    for (j, t) in e.tracks.iter().enumerate() {
+        jobs.push(PageJob::event(
+            i,
+            urls::track(e, &t.slug),
+            "track.html",
+            Subject::Track(j),
+        ));
+    }
+    for (j, r) in e.rooms.iter().enumerate() {
+        jobs.push(PageJob::event(
+            i,
+            urls::room(e, &r.slug),
+            "room.html",
+            Subject::Room(j),
+        ));
+    }
+    jobs
+}
+
+fn fill_event_context(
+    base: &str,
+    context: &mut Context,
+    event: &Event,
+    view: &EventView,
+    sessions: &[SessionView],
+    subject: &Subject,
+    template: &str,
+) {
+    context.insert("event", view);
+    match subject {
+        Subject::None => match template {
+            "sessions.html" | "unscheduled.html" | "agenda.html" => {
+                let list: Vec<&SessionView> = match template {
+                    "unscheduled.html" => sessions.iter().filter(|s| !s.scheduled).collect(),
+                    _ => sessions.iter().collect(),
+                };
+                context.insert("sessions", &list);
+            }
+            "speakers.html" => {
+                let list: Vec<SpeakerSummary> = event
+                    .speakers
+                    .iter()
+                    .map(|sp| SpeakerSummary {
+                        name: &sp.name,
+                        slug: &sp.slug,
+                        affiliation: sp.affiliation.as_deref(),
+                        path: urls::speaker(event, &sp.slug),
+                        session_count: sp.sessions.len(),
+                    })
+                    .collect();
+                context.insert("speakers", &list);
+            }
+            _ => {}
+        },
+        Subject::Day(d) => {
+            let day = DayView::new(base, event, *d, sessions);
+            context.insert("day", &day);
+        }
+        Subject::Session(j) => {
+            context.insert("session", &sessions[*j]);
+        }
+        Subject::Speaker(j) => {
+            let sp = &event.speakers[*j];
+            let list: Vec<&SessionView> = sp.sessions.iter().map(|&k| &sessions[k]).collect();
+            context.insert(
+                "speaker",
+                &SpeakerView {
+                    slug: &sp.slug,
+                    name: &sp.name,
+                    affiliation: sp.affiliation.as_deref(),
+                    bio_html: sp.bio.as_deref().map(markdown::to_html),
+                    photo: sp.photo.as_deref(),
+                    links: sp.links.iter().map(LinkView::from).collect(),
+                    path: urls::speaker(event, &sp.slug),
+                    sessions: list,
+                },
+            );
+        }
+        Subject::Track(j) => {
+            let t = &event.tracks[*j];
+            let list: Vec<&SessionView> = event
+                .sessions
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.tracks.contains(&t.name))
+                .map(|(k, _)| &sessions[k])
+                .collect();
+            context.insert("track", &view.tracks[*j]);
+            context.insert("track_description", &t.description);
+            context.insert("sessions", &list);
+        }
+        Subject::Room(j) => {
+            let r = &event.rooms[*j];
+            let list: Vec<&SessionView> = event
+                .sessions
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.room.as_deref() == Some(r.name.as_str()))
+                .map(|(k, _)| &sessions[k])
+                .collect();
+            context.insert("room", &view.rooms[*j]);
+            context.insert("room_description", &r.description);
+            context.insert("sessions", &list);
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    path: &'a str,
+    /// Canonical absolute URL.
+    url: String,
+    template: &'a str,
+}
+
+#[derive(Serialize)]
+struct ThemeView<'a> {
+    name: &'a str,
+    options: &'a serde_json::Value,
+    /// Path from the output root to this theme's static files.
+    static_root: String,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    base_url: &'a str,
+    language: &'a str,
+    extra: &'a serde_json::Value,
+    events: Vec<EventSummary<'a>>,
+}
+
+#[derive(Serialize)]
+struct EventSummary<'a> {
+    slug: &'a str,
+    name: &'a str,
+    path: String,
+    dates: String,
+    location: Option<&'a str>,
+    session_count: usize,
+}
+
+impl<'a> SiteView<'a> {
+    fn new(site: &'a Site) -> Self {
+        SiteView {
+            title: &site.config.title,
+            description: site.config.description.as_deref(),
+            base_url: &site.config.base_url,
+            language: &site.config.language,
+            extra: &site.config.extra,
+            events: site
+                .events
+                .iter()
+                .map(|e| EventSummary {
+                    slug: &e.slug,
+                    name: &e.name,
+                    path: urls::event_home(e),
+                    dates: dates_label(e),
+                    location: e.location.as_deref().or(e.venue.as_deref()),
+                    session_count: e.sessions.len(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A feed offered three ways: download, subscribe, and its path for links.
+#[derive(Serialize, Clone)]
+pub struct FeedView {
+    pub path: String,
+    pub url: String,
+    pub webcal: String,
+}
+
+impl FeedView {
+    fn new(base_url: &str, path: String) -> Self {
+        let url = urls::absolute(base_url, &path);
+        FeedView {
+            webcal: urls::webcal(&url),
+            url,
+            path,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct LinkRef {
+    name: String,
+    slug: String,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct TaxonomyView {
+    name: String,
+    slug: String,
+    path: String,
+    feed: FeedView,
+    color: Option<String>,
+    session_count: usize,
+    shared: bool,
+}
+
+#[derive(Serialize)]
+struct DayLink {
+    date: String,
+    label: String,
+    short_label: String,
+    path: String,
+    feed: FeedView,
+    session_count: usize,
+}
+
+#[derive(Serialize)]
+struct EventView<'a> {
+    slug: &'a str,
+    name: &'a str,
+    description_html: String,
+    timezone: &'a str,
+    /// e.g. `EST`, at the event's first session (or start date).
+    timezone_abbreviation: String,
+    dates: String,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    venue: Option<&'a str>,
+    location: Option<&'a str>,
+    url: Option<&'a str>,
+    home: String,
+    sessions_page: String,
+    speakers_page: String,
+    tracks_page: String,
+    rooms_page: String,
+    unscheduled_page: String,
+    agenda_page: String,
+    search_page: String,
+    sessions_json: String,
+    search_index: String,
+    search_index_js: String,
+    schedule_xml: String,
+    schedule_json: String,
+    version: String,
+    feed: FeedView,
+    days: Vec<DayLink>,
+    tracks: Vec<TaxonomyView>,
+    rooms: Vec<TaxonomyView>,
+    speaker_count: usize,
+    session_count: usize,
+    scheduled_count: usize,
+    unscheduled_count: usize,
+    /// First and last instants of the program (UTC, ISO), for "now & next".
+    starts_at: Option<String>,
+    ends_at: Option<String>,
+    theme: &'a str,
+    extra: &'a serde_json::Value,
+}
+
+impl<'a> EventView<'a> {
+    fn new(ctx: &RenderContext, e: &'a Event, theme: &'a Theme) -> Self {
+        let base = &ctx.site.config.base_url;
+        let count_track = |name: &str| {
+            e.sessions
+                .iter()
+                .filter(|s| s.tracks.iter().any(|t| t == name))
+                .count()
+        };
+        let count_room = |name: &str| {
+            e.sessions
+                .iter()
+                .filter(|s| s.room.as_deref() == Some(name))
+                .count()
+        };
+        let first = e.scheduled().filter_map(|s| s.start.as_ref()).min();
+        let last = e
+            .scheduled()
+            .filter_map(|s| s.end.as_ref().or(s.start.as_ref()))
+            .max();
+        let abbreviation = first
+            .map(|z| z.strftime("%Z").to_string())
+            .or_else(|| {
+                e.start_date
+                    .and_then(|d| d.to_zoned(e.timezone.clone()).ok())
+                    .map(|z| z.strftime("%Z").to_string())
+            })
+            .unwrap_or_default();
+        EventView {
+            slug: &e.slug,
+            name: &e.name,
+            description_html: markdown::to_html(&e.description),
+            timezone: &e.tz_name,
+            timezone_abbreviation: abbreviation,
+            dates: dates_label(e),
+            start_date: e.start_date.map(|d| d.to_string()),
+            end_date: e.end_date.map(|d| d.to_string()),
+            venue: e.venue.as_deref(),
+            location: e.location.as_deref(),
+            url: e.url.as_deref(),
+            home: urls::event_home(e),
+            sessions_page: urls::session_list(e),
+            speakers_page: urls::speakers(e),
+            tracks_page: urls::tracks(e),
+            rooms_page: urls::rooms(e),
+            unscheduled_page: urls::unscheduled(e),
+            agenda_page: urls::agenda(e),
+            search_page: urls::search_page(e),
+            sessions_json: urls::sessions_json(e),
+            search_index: urls::search_index(e),
+            search_index_js: urls::search_index_js(e),
+            schedule_xml: urls::schedule_xml(e),
+            schedule_json: urls::schedule_json(e),
+            version: urls::version(e),
+            feed: FeedView::new(base, urls::schedule_ics(e)),
+            days: e
+                .days()
+                .into_iter()
+                .map(|d| DayLink {
+                    date: d.to_string(),
+                    label: d.strftime("%A %-d %B %Y").to_string(),
+                    short_label: d.strftime("%a %-d %b").to_string(),
+                    path: urls::day(e, d),
+                    feed: FeedView::new(base, urls::day_ics(e, d)),
+                    session_count: e
+                        .scheduled()
+                        .filter(|s| s.start.as_ref().map(Zoned::date) == Some(d))
+                        .count(),
+                })
+                .collect(),
+            tracks: e
+                .tracks
+                .iter()
+                .map(|t| TaxonomyView {
+                    name: t.name.clone(),
+                    slug: t.slug.clone(),
+                    path: urls::track(e, &t.slug),
+                    feed: FeedView::new(base, urls::track_ics(e, &t.slug)),
+                    color: t.color.clone(),
+                    session_count: count_track(&t.name),
+                    shared: false,
+                })
+                .collect(),
+            rooms: e
+                .rooms
+                .iter()
+                .map(|r| TaxonomyView {
+                    name: r.name.clone(),
+                    slug: r.slug.clone(),
+                    path: urls::room(e, &r.slug),
+                    feed: FeedView::new(base, urls::room_ics(e, &r.slug)),
+                    color: None,
+                    session_count: count_room(&r.name),
+                    shared: r.shared,
+                })
+                .collect(),
+            speaker_count: e.speakers.len(),
+            session_count: e.sessions.len(),
+            scheduled_count: e.scheduled().count(),
+            unscheduled_count: e.unscheduled().count(),
+            starts_at: first.map(|z| z.timestamp().to_string()),
+            ends_at: last.map(|z| z.timestamp().to_string()),
+            theme: &theme.name,
+            extra: &e.extra,
+        }
+    }
+}
+
+/// `13–15 November 2025`, `13 November 2025`, or "" when the event has no dates.
+fn dates_label(e: &Event) -> String {
+    let days = e.days();
+    let start = e.start_date.or(days.first().copied());
+    let end = e.end_date.or(days.last().copied());
+    match (start, end) {
+        (Some(s), Some(t)) if s == t => s.strftime("%-d %B %Y").to_string(),
+        (Some(s), Some(t)) if s.year() == t.year() && s.month() == t.month() => {
+            format!("{}–{}", s.strftime("%-d"), t.strftime("%-d %B %Y"))
+        }
+        (Some(s), Some(t)) if s.year() == t.year() => {
+            format!("{} – {}", s.strftime("%-d %B"), t.strftime("%-d %B %Y"))
+        }
+        (Some(s), Some(t)) => format!("{} – {}", s.strftime("%-d %B %Y"), t.strftime("%-d %B %Y")),
+        (Some(s), None) => s.strftime("%-d %B %Y").to_string(),
+        _ => String::new(),
+    }
+}
+
+#[derive(Serialize)]
+struct SpeakerOnSession {
+    name: String,
+    slug: String,
+    path: String,
+    affiliation: Option<String>,
+    role: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LinkView {
+    kind: String,
+    url: String,
+    title: Option<String>,
+}
+
+impl From<&crate::model::Link> for LinkView {
+    fn from(l: &crate::model::Link) -> Self {
+        LinkView {
+            kind: l.kind.clone(),
+            url: l.url.clone(),
+            title: l.title.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SessionView {
+    slug: String,
+    title: String,
+    path: String,
+    url: String,
+    kind: String,
+    speakers: Vec<SpeakerOnSession>,
+    scheduled: bool,
+    /// RFC 3339 in the event's zone, e.g. `2025-11-13T11:00:00-05:00`.
+    start: Option<String>,
+    end: Option<String>,
+    /// UTC instants, for scripts.
+    start_utc: Option<String>,
+    end_utc: Option<String>,
+    date: Option<String>,
+    day_label: Option<String>,
+    day_path: Option<String>,
+    /// `09:30` in the event's zone.
+    start_time: Option<String>,
+    end_time: Option<String>,
+    duration_minutes: Option<i64>,
+    room: Option<LinkRef>,
+    tracks: Vec<LinkRef>,
+    tags: Vec<String>,
+    language: Option<String>,
+    level: Option<String>,
+    prerequisites: Option<String>,
+    links: Vec<LinkView>,
+    body_html: String,
+    body_kind: &'static str,
+    /// Plain-text excerpt for cards and `<meta name=description>`.
+    summary: String,
+    uid: String,
+    feed: FeedView,
+    google_calendar_url: Option<String>,
+}
+
+impl SessionView {
+    fn new(site: &Site, e: &Event, s: &Session) -> Self {
+        let base = &site.config.base_url;
+        let path = urls::session(e, s);
+        let url = urls::absolute(base, &path);
+        let plain = markdown::to_plain_text(&s.body);
+        let summary = excerpt(&plain, 200);
+        let room = s.room.as_ref().map(|name| {
+            let slug = e.room(name).map(|r| r.slug.clone()).unwrap_or_default();
+            LinkRef {
+                path: urls::room(e, &slug),
+                name: name.clone(),
+                slug,
+            }
+        });
+        let tracks = s
+            .tracks
+            .iter()
+            .map(|name| {
+                let slug = e.track(name).map(|t| t.slug.clone()).unwrap_or_default();
+                LinkRef {
+                    path: urls::track(e, &slug),
+                    name: name.clone(),
+                    slug,
+                }
+            })
+            .collect();
+        let google_calendar_url = s.start.as_ref().map(|start| {
+            let end = s.end.as_ref().unwrap_or(start);
+            let fmt = |z: &Zoned| z.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string();
+            let mut details = String::new();
+            if !s.speakers.is_empty() {
+                details.push_str(
+                    &s.speakers.iter().map(|sp| sp.name.as_str()).collect::<Vec<_>>().join(", "),
+                );
+                details.push_str("\n\n");
+            }
+            details.push_str(&excerpt(&plain, 1000));
+            details.push_str("\n\n");
+            details.push_str(&url);
+            let location = [s.room.as_deref(), e.venue.as_deref().or(e.location.as_deref())]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&details={}&location={}&ctz={}",
+                enc(&s.title),
+                fmt(start),
+                fmt(end),
+                enc(&details),
+                enc(&location),
+                enc(&e.tz_name)
+            )
+        });
+        SessionView {
+            slug: s.slug.clone(),
+            title: s.title.clone(),
+            url,
+            kind: s.kind.clone(),
+            speakers: s
+                .speakers
+                .iter()
+                .map(|sp| SpeakerOnSession {
+                    name: sp.name.clone(),
+                    slug: sp.slug.clone(),
+                    path: urls::speaker(e, &sp.slug),
+                    affiliation: sp.affiliation.clone(),
+                    role: sp.role.clone(),
+                })
+                .collect(),
+            scheduled: s.is_scheduled(),
+            start: s.start.as_ref().map(crate::time::rfc3339),
+            end: s.end.as_ref().map(crate::time::rfc3339),
+            start_utc: s.start.as_ref().map(|z| z.timestamp().to_string()),
+            end_utc: s.end.as_ref().map(|z| z.timestamp().to_string()),
+            date: s.start.as_ref().map(|z| z.date().to_string()),
+            day_label: s
+                .start
+                .as_ref()
+                .map(|z| z.date().strftime("%A %-d %B %Y").to_string()),
+            day_path: s.start.as_ref().map(|z| urls::day(e, z.date())),
+            start_time: s.start.as_ref().map(|z| z.strftime("%H:%M").to_string()),
+            end_time: s.end.as_ref().map(|z| z.strftime("%H:%M").to_string()),
+            duration_minutes: s.duration.map(|d| d.as_mins()),
+            room,
+            tracks,
+            tags: s.tags.clone(),
+            language: s.language.clone(),
+            level: s.level.clone(),
+            prerequisites: s.prerequisites.clone(),
+            links: s.links.iter().map(LinkView::from).collect(),
+            body_html: markdown::to_html(&s.body),
+            body_kind: match s.body_kind {
+                BodyKind::Abstract => "abstract",
+                BodyKind::Notes => "notes",
+            },
+            summary,
+            uid: session_uid(site, e, s),
+            feed: FeedView::new(base, urls::session_ics(e, s)),
+            google_calendar_url,
+            path,
+        }
+    }
+}
+
+fn enc(s: &str) -> String {
+    utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
+}
+
+/// The first `max` characters of `text` at a word boundary, with `…` when cut.
+fn excerpt(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
+}
+
+#[derive(Serialize)]
+struct SpeakerSummary<'a> {
+    name: &'a str,
+    slug: &'a str,
+    affiliation: Option<&'a str>,
+    path: String,
+    session_count: usize,
+}
+
+#[derive(Serialize)]
+struct SpeakerView<'a> {
+    slug: &'a str,
+    name: &'a str,
+    affiliation: Option<&'a str>,
+    bio_html: Option<String>,
+    photo: Option<&'a str>,
+    links: Vec<LinkView>,
+    path: String,
+    sessions: Vec<&'a SessionView>,
+}
+
+/// One day's schedule grid: rooms as columns (a room with overlapping
+/// sessions gets several lanes), rows between consecutive start/end times.
+#[derive(Serialize)]
+struct DayView<'a> {
+    date: String,
+    label: String,
+    feed: FeedView,
+    /// Row boundaries: `rows[i]` is the time at grid line `i + 2`.
+    times: Vec<GridTime>,
+    columns: Vec<GridColumn>,
+    /// Total lanes over all rooms: the grid's column count besides the time column.
+    lane_count: usize,
+    cells: Vec<GridCell<'a>>,
+    /// The day's sessions in time order (the list view and small screens).
+    sessions: Vec<&'a SessionView>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Serialize)]
+struct GridTime {
+    label: String,
+    iso: String,
+    /// 1-based CSS grid row line.
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct GridColumn {
+    name: String,
+    slug: String,
+    path: String,
+    /// 1-based CSS grid column line where this room starts, and how many lanes it spans.
+    line: usize,
+    lanes: usize,
+}
+
+#[derive(Serialize)]
+struct GridCell<'a> {
+    session: &'a SessionView,
+    row_start: usize,
+    row_end: usize,
+    col_start: usize,
+    col_end: usize,
+}
+
+impl<'a> DayView<'a> {
+    fn new(base: &str, e: &Event, date: Date, views: &'a [SessionView]) -> Self {
+        let day: Vec<usize> = e
+            .sessions
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.start.as_ref().map(Zoned::date) == Some(date))
+            .map(|(i, _)| i)
+            .collect();
+        // Row lines at every distinct start and end time.
+        let mut instants: Vec<jiff::Timestamp> = Vec::new();
+        for &i in &day {
+            let s = &e.sessions[i];
+            instants.extend(s.start.as_ref().map(Zoned::timestamp));
+            instants.extend(s.end.as_ref().map(Zoned::timestamp));
+        }
+        instants.sort();
+        instants.dedup();
+        let line_of = |t: jiff::Timestamp| instants.binary_search(&t).map_or(2, |i| i + 2);
+
+        // Rooms of the day in the event's room order; sessions without a room last.
+        let mut room_names: Vec<Option<&str>> = Vec::new();
+        for r in &e.rooms {
+            if day
+                .iter()
+                .any(|&i| e.sessions[i].room.as_deref() == Some(r.name.as_str()))
+            {
+                room_names.push(Some(&r.name));
+            }
+        }
+        if day.iter().any(|&i| e.sessions[i].room.is_none()) {
+            room_names.push(None);
+        }
+        let mut columns = Vec::new();
+        let mut cells = Vec::new();
+        let mut next_line = 2;
+        for room in room_names {
+            let in_room: Vec<usize> = day
+                .iter()
+                .copied()
+                .filter(|&i| e.sessions[i].room.as_deref() == room)
+                .collect();
+            // Greedy lanes: each session takes the first lane free at its start.
+            let mut lane_ends: Vec<usize> = Vec::new();
+            let mut placed = Vec::new();
+            for &i in &in_room {
+                let s = &e.sessions[i];
+                let start = line_of(
+                    s.start
+                        .as_ref()
+                        .expect("day sessions are scheduled")
+                        .timestamp(),
+                );
+                let end = s
+                    .end
+                    .as_ref()
+                    .map_or(start + 1, |z| line_of(z.timestamp()))
+                    .max(start + 1);
+                let lane = match lane_ends.iter().position(|&free_at| free_at <= start) {
+                    Some(l) => {
+                        lane_ends[l] = end;
+                        l
+                    }
+                    None => {
+                        lane_ends.push(end);
+                        lane_ends.len() - 1
+                    }
+                };
+                placed.push((i, start, end, lane));
+            }
+            let lanes = lane_ends.len().max(1);
+            for (i, start, end, lane) in placed {
+                // A session alone in its time span takes the room's full width.
+                let alone = lanes == 1;
+                cells.push(GridCell {
+                    session: &views[i],
+                    row_start: start,
+                    row_end: end,
+                    col_start: if alone { next_line } else { next_line + lane },
+                    col_end: if alone {
+                        next_line + lanes
+                    } else {
+                        next_line + lane + 1
+                    },
+                });
+            }
+            let (name, slug) = match room {
+                Some(n) => (
+                    n.to_string(),
+                    e.room(n).map(|r| r.slug.clone()).unwrap_or_default(),
+                ),
+                None => ("No room".to_string(), String::new()),
+            };
+            columns.push(GridColumn {
+                path: if slug.is_empty() {
+                    String::new()
+                } else {
+                    urls::room(e, &slug)
+                },
+                name,
+                slug,
+                line: next_line,
+                lanes,
+            });
+            next_line += lanes;
+        }
+        cells.sort_by_key(|c| (c.row_start, c.col_start));
+        let times = instants
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let z = t.to_zoned(e.timezone.clone());
+                GridTime {
+                    label: z.strftime("%H:%M").to_string(),
+                    iso: crate::time::rfc3339(&z),
+                    line: i + 2,
+                }
+            })
+            .collect();
+        let days = e.days();
+        let pos = days.iter().position(|d| *d == date);
+        DayView {
+            date: date.to_string(),
+            label: date.strftime("%A %-d %B %Y").to_string(),
+            feed: FeedView::new(base, urls::day_ics(e, date)),
+            times,
+            lane_count: columns.iter().map(|c| c.lanes).sum(),
+            columns,
+            cells,
+            sessions: day.iter().map(|&i| &views[i]).collect(),
+            previous: pos
+                .and_then(|p| p.checked_sub(1))
+                .map(|p| urls::day(e, days[p])),
+            next: pos.and_then(|p| days.get(p + 1)).map(|d| urls::day(e, *d)),
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// confsite default theme: progressive enhancements (being written).

@@ -1,0 +1,1 @@
+// confsite search client (being written).
