@@ -19,8 +19,8 @@ use jiff::SignedDuration;
 use jiff::civil::{Date, Time};
 
 use super::sched_export::{
-    Day, check_weekday, clip, declared_rooms, flag_date, looks_binary, parse_day, shift_date,
-    source_lines, source_name,
+    Day, check_weekday, clip, days_moved, declared_rooms, flag_date, parse_day, refuse_unreadable,
+    shift_date, source_lines, source_name,
 };
 use super::{ImportOptions, Imported, choose};
 use crate::content::pages::{EventFront, EventPage, SessionPage, SpeakerEntry};
@@ -160,25 +160,10 @@ fn separated_room(paras: &[Vec<(usize, String)>]) -> Option<&(usize, String)> {
 
 /// Parses a flattened schedule page; see the module documentation.
 pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
+    if let Some(refused) = refuse_unreadable(text, path) {
+        return refused;
+    }
     let mut diags = Vec::new();
-    if text.trim().is_empty() {
-        diags.push(Diagnostic::error(path, 0, "the document is empty"));
-        return Imported {
-            diagnostics: diags,
-            ..Imported::default()
-        };
-    }
-    if looks_binary(text) {
-        diags.push(Diagnostic::error(
-            path,
-            0,
-            "this is not a text document (it holds binary data)",
-        ));
-        return Imported {
-            diagnostics: diags,
-            ..Imported::default()
-        };
-    }
     let lines = source_lines(text);
     let kinds: Vec<Line> = lines.iter().map(|l| classify(l)).collect();
     let next_nonblank =
@@ -352,10 +337,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
         &mut diags,
     );
     // A `--date` that differs from the page's first day moves every day by the same amount.
-    let shift = match (doc_first_day, date_flag) {
-        (Some((doc_day, _)), Some(flag)) => doc_day.until(flag).map_or(0, |s| s.get_days()),
-        _ => 0,
-    };
+    let shift = days_moved(doc_first_day.map(|d| d.0), date_flag);
     let zone = options.timezone.as_ref().and_then(|n| match time::zone(n) {
         Ok(tz) => Some((n.clone(), tz)),
         Err(msg) => {

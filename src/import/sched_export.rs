@@ -53,6 +53,30 @@ pub(super) fn looks_binary(text: &str) -> bool {
     odd > 0 && odd * 20 > total.min(4000)
 }
 
+/// The import result for a document that cannot be read at all: empty, or
+/// binary data rather than text.
+pub(super) fn refuse_unreadable(text: &str, path: &Path) -> Option<Imported> {
+    let message = if text.trim().is_empty() {
+        "the document is empty"
+    } else if looks_binary(text) {
+        "this is not a text document (it holds binary data)"
+    } else {
+        return None;
+    };
+    Some(Imported {
+        diagnostics: vec![Diagnostic::error(path, 0, message)],
+        ..Imported::default()
+    })
+}
+
+/// How many days a `--date` moves a program whose document starts on `document`.
+pub(super) fn days_moved(document: Option<Date>, flag: Option<Date>) -> i32 {
+    match (document, flag) {
+        (Some(doc), Some(flag)) => doc.until(flag).map_or(0, |s| s.get_days()),
+        _ => 0,
+    }
+}
+
 /// The file name a program was imported from, without the directories (which
 /// differ from machine to machine and would make output unstable).
 pub(super) fn source_name(path: &Path) -> Option<String> {
@@ -1426,25 +1450,10 @@ struct EventZone {
 
 /// Parses a sched export; see the module documentation.
 pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
+    if let Some(refused) = refuse_unreadable(text, path) {
+        return refused;
+    }
     let mut diags = Vec::new();
-    if text.trim().is_empty() {
-        diags.push(Diagnostic::error(path, 0, "the document is empty"));
-        return Imported {
-            diagnostics: diags,
-            ..Imported::default()
-        };
-    }
-    if looks_binary(text) {
-        diags.push(Diagnostic::error(
-            path,
-            0,
-            "this is not a text document (it holds binary data)",
-        ));
-        return Imported {
-            diagnostics: diags,
-            ..Imported::default()
-        };
-    }
     let lines = source_lines(text);
     let doc = read_document(&lines, path, &mut diags);
     let records: Vec<&Record> = doc.records.iter().filter(|r| !r.untitled).collect();
@@ -1531,10 +1540,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
         &mut diags,
     );
     // A `--date` that differs moves every day of the program by the same amount.
-    let shift = match (doc_first_day, date_flag) {
-        (Some((doc_day, _)), Some(flag)) => doc_day.until(flag).map_or(0, |s| s.get_days()),
-        _ => 0,
-    };
+    let shift = days_moved(doc_first_day.map(|d| d.0), date_flag);
     let fallback_day = if doc_first_day.is_none() {
         date_flag
     } else {

@@ -100,62 +100,64 @@ fn track_of(page: &SessionPage) -> Option<String> {
 fn assert_matches(imported: &[SessionPage], expected: &[Expected]) {
     let mut problems = Vec::new();
     for (i, (got, want)) in imported.iter().zip(expected).enumerate() {
-        let title = want.title.clone();
-        let mut field = |name: &str, got: String, want: String| {
-            if got != want {
-                problems.push(format!(
-                    "session {} `{title}`: {name}\n    expected {want}\n    got      {got}",
-                    i + 1
-                ));
-            }
-        };
-        field(
-            "title",
-            format!("{:?}", got.front.title),
-            format!("{:?}", want.title),
-        );
-        field(
-            "speakers",
-            format!("{:?}", speakers_of(got)),
-            format!("{:?}", want.speakers),
-        );
-        field(
-            "start",
-            format!("{:?}", got.front.start),
-            format!("{:?}", want.start),
-        );
-        field(
-            "end",
-            format!("{:?}", got.front.end),
-            format!("{:?}", want.end),
-        );
-        field(
-            "room",
-            format!("{:?}", got.front.room),
-            format!("{:?}", want.room),
-        );
-        field(
-            "track",
-            format!("{:?}", track_of(got)),
-            format!("{:?}", want.track),
-        );
-        field(
-            "kind",
-            format!("{:?}", got.front.kind),
-            format!("{:?}", want.kind),
-        );
-        let links: Vec<(String, String)> = got
+        let links: Vec<(&str, &str)> = got
             .front
             .links
             .iter()
-            .map(|l| (l.kind.clone(), l.url.clone()))
+            .map(|l| (l.kind.as_str(), l.url.as_str()))
             .collect();
-        let want_links: Vec<(String, String)> = want
+        let want_links: Vec<(&str, &str)> = want
             .links
             .iter()
-            .map(|l| (l.kind.clone(), l.url.clone()))
+            .map(|l| (l.kind.as_str(), l.url.as_str()))
             .collect();
-        field("links", format!("{links:?}"), format!("{want_links:?}"));
+        let fields = [
+            (
+                "title",
+                format!("{:?}", got.front.title),
+                format!("{:?}", want.title),
+            ),
+            (
+                "speakers",
+                format!("{:?}", speakers_of(got)),
+                format!("{:?}", want.speakers),
+            ),
+            (
+                "start",
+                format!("{:?}", got.front.start),
+                format!("{:?}", want.start),
+            ),
+            (
+                "end",
+                format!("{:?}", got.front.end),
+                format!("{:?}", want.end),
+            ),
+            (
+                "room",
+                format!("{:?}", got.front.room),
+                format!("{:?}", want.room),
+            ),
+            (
+                "track",
+                format!("{:?}", track_of(got)),
+                format!("{:?}", want.track),
+            ),
+            (
+                "kind",
+                format!("{:?}", got.front.kind),
+                format!("{:?}", want.kind),
+            ),
+            ("links", format!("{links:?}"), format!("{want_links:?}")),
+        ];
+        for (name, got, want_value) in fields {
+            if got != want_value {
+                problems.push(format!(
+                    "session {} `{}`: {name}\n    expected {want_value}\n    got      {got}",
+                    i + 1,
+                    want.title
+                ));
+            }
+        }
     }
     if imported.len() != expected.len() {
         problems.push(format!(
