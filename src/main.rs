@@ -7,8 +7,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use confsite::build::{self, BuildOptions};
-use confsite::check::{self, Finding};
-use confsite::content::{self, LoadOptions};
+use confsite::check;
+use confsite::content::LoadOptions;
 use confsite::diagnostic::{Failed, Level};
 use confsite::import::{self, Format, ImportOptions};
 use confsite::{bench, scaffold, theme};
@@ -234,15 +234,7 @@ fn run(command: Command) -> Result<ExitCode, Failed> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { root, format, deny } => {
-            let findings: Vec<Finding> = match content::load_site(&root, &LoadOptions::default()) {
-                Ok(loaded) => {
-                    let mut all: Vec<Finding> =
-                        loaded.warnings.into_iter().map(Finding::from).collect();
-                    all.extend(check::check_site(&loaded.site));
-                    all
-                }
-                Err(Failed(diags)) => diags.into_iter().map(Finding::from).collect(),
-            };
+            let findings = check::check_root(&root, &LoadOptions::default());
             match format {
                 CheckFormat::Json => println!("{}", check::findings_json(&findings)),
                 CheckFormat::Text => {

@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::content::{LoadOptions, load_site};
+use crate::content::{LoadOptions, load_site_partial};
+use crate::diagnostic::Diagnostic;
 pub use crate::diagnostic::Level;
-use crate::diagnostic::{Diagnostic, Failed};
 use crate::model::{Event, Session, Site, Source};
 
 /// Rule names, as findings carry them and `check: {disable: [...]}` names them.
@@ -185,15 +185,13 @@ pub fn check_site(site: &Site) -> Vec<Finding> {
 /// Everything `confsite check` reports for the site under `root`: what stops
 /// the loader, or else the loader's warnings and every rule's findings.
 pub fn check_root(root: &Path, options: &LoadOptions) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = match load_site(root, options) {
-        Ok(loaded) => {
-            let mut findings: Vec<Finding> =
-                loaded.warnings.into_iter().map(Finding::from).collect();
-            findings.extend(check_site(&loaded.site));
-            findings
-        }
-        Err(Failed(diagnostics)) => diagnostics.into_iter().map(Finding::from).collect(),
-    };
+    // Pages the loader rejects are reported and left out; the rules still
+    // run over everything else, so one run shows every problem.
+    let (site, diagnostics) = load_site_partial(root, options);
+    let mut findings: Vec<Finding> = diagnostics.into_iter().map(Finding::from).collect();
+    if let Some(site) = site {
+        findings.extend(check_site(&site));
+    }
     sort(&mut findings);
     findings
 }
