@@ -9,6 +9,7 @@ mod exports;
 mod feeds;
 mod import_lists;
 mod import_schedules;
+mod import_demo;
 mod import_write;
 mod interop;
 mod perf;

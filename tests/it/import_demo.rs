@@ -1,0 +1,1 @@
+//! End-to-end imports of the five seeds (being written).
