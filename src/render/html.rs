@@ -54,28 +54,53 @@ fn compile(theme: &Theme) -> Result<Tera, Failed> {
     Ok(tera)
 }
 
-/// A Tera error as a diagnostic naming the template file.
+/// A Tera error as a diagnostic naming the template file and line.
 fn template_error(theme: &Theme, err: &tera::Error) -> Failed {
-    let text = err.to_string();
+    let mut text = err.to_string();
     let mut source = std::error::Error::source(err);
-    let mut detail = String::new();
     while let Some(s) = source {
-        detail.push_str(": ");
-        detail.push_str(&s.to_string());
+        text.push_str(": ");
+        text.push_str(&s.to_string());
         source = s.source();
     }
-    // Name the file the failing template came from when the message names it.
-    let origin = theme
-        .templates
-        .iter()
-        .find(|(name, _)| text.contains(name.as_str()))
-        .map(|(_, f)| f.origin.clone())
-        .unwrap_or_else(|| PathBuf::from(format!("themes/{}/templates", theme.name)));
-    Failed(vec![Diagnostic::error(
-        origin,
-        0,
-        format!("template error in theme `{}`: {text}{detail}", theme.name),
-    )])
+    // Tera points at the failing spot as ` --> name.html:LINE:COL`.
+    let location = text.lines().find_map(|l| {
+        let spot = l.trim_start().strip_prefix("--> ")?;
+        let mut parts = spot.rsplitn(3, ':');
+        let col = parts.next()?.trim().parse::<usize>().ok()?;
+        let line = parts.next()?.trim().parse::<usize>().ok()?;
+        Some((parts.next()?.to_string(), line, col))
+    });
+    let message = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_string();
+    let (origin, line, col) = match &location {
+        Some((name, line, col)) => (
+            theme
+                .templates
+                .get(name)
+                .map(|f| f.origin.clone())
+                .unwrap_or_else(|| PathBuf::from(name)),
+            *line,
+            *col,
+        ),
+        None => (
+            PathBuf::from(format!("themes/{}/templates", theme.name)),
+            0,
+            0,
+        ),
+    };
+    Failed(vec![
+        Diagnostic::error(
+            origin,
+            line,
+            format!("template error (theme `{}`): {message}", theme.name),
+        )
+        .at_col(col),
+    ])
 }
 
 pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
