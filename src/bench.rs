@@ -41,7 +41,8 @@ fn scratch_dir(label: &str) -> PathBuf {
 pub fn measure(sessions: usize, runs: usize) -> Result<SizeReport, Failed> {
     let dir = scratch_dir(&sessions.to_string());
     let _ = std::fs::remove_dir_all(&dir);
-    synthetic::write_site(&dir, &Params::with_sessions(sessions)).map_err(|e| fail(e.to_string()))?;
+    synthetic::write_site(&dir, &Params::with_sessions(sessions))
+        .map_err(|e| fail(e.to_string()))?;
     let options = BuildOptions {
         root: dir.clone(),
         output: None,
@@ -90,7 +91,13 @@ pub fn run(sizes: &[usize], runs: usize) -> Result<String, Failed> {
     let mut reports = Vec::new();
     for &n in sizes {
         let out = Command::new(&exe)
-            .args(["bench", "--single", &n.to_string(), "--runs", &runs.to_string()])
+            .args([
+                "bench",
+                "--single",
+                &n.to_string(),
+                "--runs",
+                &runs.to_string(),
+            ])
             .output()
             .map_err(|e| fail(e.to_string()))?;
         if !out.status.success() {
@@ -99,8 +106,8 @@ pub fn run(sizes: &[usize], runs: usize) -> Result<String, Failed> {
                 String::from_utf8_lossy(&out.stderr)
             )));
         }
-        let report: SizeReport =
-            serde_json::from_slice(&out.stdout).map_err(|e| fail(format!("bad benchmark output: {e}")))?;
+        let report: SizeReport = serde_json::from_slice(&out.stdout)
+            .map_err(|e| fail(format!("bad benchmark output: {e}")))?;
         reports.push(report);
     }
     Ok(format_reports(&reports))
@@ -134,12 +141,21 @@ pub fn format_reports(reports: &[SizeReport]) -> String {
             r.sessions,
             r.files,
             r.bytes as f64 / 1e6,
-            r.peak_rss_kb.map_or("unknown".to_string(), |kb| format!("{:.0} MB", kb as f64 / 1024.0))
+            r.peak_rss_kb.map_or("unknown".to_string(), |kb| format!(
+                "{:.0} MB",
+                kb as f64 / 1024.0
+            ))
         );
         for (stage, values) in &r.stages {
             let _ = writeln!(out, "  {stage:<8} {}", spread(values));
         }
-        let _ = writeln!(out, "  {:<8} {}  (median, min–max of {} runs)", "total", spread(&r.totals), r.totals.len());
+        let _ = writeln!(
+            out,
+            "  {:<8} {}  (median, min–max of {} runs)",
+            "total",
+            spread(&r.totals),
+            r.totals.len()
+        );
         let per_k = median(&r.totals) / (r.sessions as f64 / 1000.0);
         let _ = writeln!(out, "  {:<8} {per_k:.1} ms per 1,000 sessions", "scaling");
     }

@@ -55,46 +55,189 @@ impl Rng {
 }
 
 const FIRST: &[&str] = &[
-    "Ana", "Bo", "Chen", "Dana", "Émile", "Farah", "Gustavo", "Hana", "Ivan", "José", "Kwame", "Lena",
-    "Mateus", "Nadia", "Oğuz", "Priya", "Quentin", "Rosa", "Søren", "Tomás", "Uma", "Viktor", "Wen",
-    "Xóchitl", "Yuki", "Zainab", "Aleksandra", "Björn", "Chidi", "Dmitri",
+    "Ana",
+    "Bo",
+    "Chen",
+    "Dana",
+    "Émile",
+    "Farah",
+    "Gustavo",
+    "Hana",
+    "Ivan",
+    "José",
+    "Kwame",
+    "Lena",
+    "Mateus",
+    "Nadia",
+    "Oğuz",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Søren",
+    "Tomás",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Xóchitl",
+    "Yuki",
+    "Zainab",
+    "Aleksandra",
+    "Björn",
+    "Chidi",
+    "Dmitri",
 ];
 const LAST: &[&str] = &[
-    "Lima", "Chen", "Okafor", "Müller", "Novák", "García", "Kowalski", "Nakamura", "Haddad", "Smith",
-    "Johansson", "Padilla", "Rossi", "Dubois", "Kim", "Singh", "Öztürk", "Fernández", "Ivanova",
-    "Mensah", "Larsen", "Costa", "Wójcik", "Tanaka", "Hernández", "Schmidt", "Ng", "Abadi", "Brown",
+    "Lima",
+    "Chen",
+    "Okafor",
+    "Müller",
+    "Novák",
+    "García",
+    "Kowalski",
+    "Nakamura",
+    "Haddad",
+    "Smith",
+    "Johansson",
+    "Padilla",
+    "Rossi",
+    "Dubois",
+    "Kim",
+    "Singh",
+    "Öztürk",
+    "Fernández",
+    "Ivanova",
+    "Mensah",
+    "Larsen",
+    "Costa",
+    "Wójcik",
+    "Tanaka",
+    "Hernández",
+    "Schmidt",
+    "Ng",
+    "Abadi",
+    "Brown",
     "Łukasz",
 ];
 const COMPANIES: &[&str] = &[
-    "Acme Corp", "Globex", "Initech", "Hooli", "Umbrella Labs", "Stark Industries", "Wayne Enterprises",
-    "Cyberdyne", "Soylent, Inc.", "Tyrell", "Red Hat", "Independent", "University of Example",
+    "Acme Corp",
+    "Globex",
+    "Initech",
+    "Hooli",
+    "Umbrella Labs",
+    "Stark Industries",
+    "Wayne Enterprises",
+    "Cyberdyne",
+    "Soylent, Inc.",
+    "Tyrell",
+    "Red Hat",
+    "Independent",
+    "University of Example",
 ];
 const TRACKS: &[&str] = &[
-    "Security", "Observability", "Networking", "Storage", "AI & ML", "Platform Engineering",
-    "Developer Experience", "Edge", "Community", "Performance", "Databases", "Operations",
+    "Security",
+    "Observability",
+    "Networking",
+    "Storage",
+    "AI & ML",
+    "Platform Engineering",
+    "Developer Experience",
+    "Edge",
+    "Community",
+    "Performance",
+    "Databases",
+    "Operations",
 ];
 const TOPICS: &[&str] = &[
-    "eBPF", "Kubernetes", "Rust", "WebAssembly", "PostgreSQL", "service meshes", "GitOps", "OpenTelemetry",
-    "supply chains", "schedulers", "autoscaling", "caching", "compilers", "Backstage", "Nix", "SQLite",
-    "Kafka", "gRPC", "tracing", "multi-tenancy",
+    "eBPF",
+    "Kubernetes",
+    "Rust",
+    "WebAssembly",
+    "PostgreSQL",
+    "service meshes",
+    "GitOps",
+    "OpenTelemetry",
+    "supply chains",
+    "schedulers",
+    "autoscaling",
+    "caching",
+    "compilers",
+    "Backstage",
+    "Nix",
+    "SQLite",
+    "Kafka",
+    "gRPC",
+    "tracing",
+    "multi-tenancy",
 ];
 const VERBS: &[&str] = &[
-    "Scaling", "Debugging", "Securing", "Observing", "Rethinking", "Migrating", "Testing", "Building",
-    "Operating", "Measuring",
+    "Scaling",
+    "Debugging",
+    "Securing",
+    "Observing",
+    "Rethinking",
+    "Migrating",
+    "Testing",
+    "Building",
+    "Operating",
+    "Measuring",
 ];
 const WORDS: &[&str] = &[
-    "the", "cluster", "team", "latency", "throughput", "deploy", "production", "lessons", "we", "learned",
-    "migrating", "workloads", "policy", "controller", "operator", "memory", "network", "storage", "metrics",
-    "traces", "logs", "incident", "failure", "resilience", "upgrade", "release", "pipeline", "developer",
-    "platform", "open", "source", "community", "project", "design", "trade-offs", "benchmarks", "results",
-    "architecture", "kernel", "runtime", "scheduler", "scheduling", "queue", "backpressure", "consistency",
+    "the",
+    "cluster",
+    "team",
+    "latency",
+    "throughput",
+    "deploy",
+    "production",
+    "lessons",
+    "we",
+    "learned",
+    "migrating",
+    "workloads",
+    "policy",
+    "controller",
+    "operator",
+    "memory",
+    "network",
+    "storage",
+    "metrics",
+    "traces",
+    "logs",
+    "incident",
+    "failure",
+    "resilience",
+    "upgrade",
+    "release",
+    "pipeline",
+    "developer",
+    "platform",
+    "open",
+    "source",
+    "community",
+    "project",
+    "design",
+    "trade-offs",
+    "benchmarks",
+    "results",
+    "architecture",
+    "kernel",
+    "runtime",
+    "scheduler",
+    "scheduling",
+    "queue",
+    "backpressure",
+    "consistency",
 ];
 
 fn sentence(rng: &mut Rng) -> String {
     let n = 8 + rng.below(14);
     let mut s = String::new();
     for i in 0..n {
-        let word = if rng.below(9) == 0 { rng.pick(TOPICS) } else { rng.pick(WORDS) };
+        let word = if rng.below(9) == 0 {
+            rng.pick(TOPICS)
+        } else {
+            rng.pick(WORDS)
+        };
         if i == 0 {
             let mut chars = word.chars();
             if let Some(c) = chars.next() {
@@ -172,7 +315,11 @@ fn generate(p: &Params) -> Vec<Generated> {
         let speakers = (0..speaker_count)
             .map(|_| {
                 let id = rng.below(speaker_pool);
-                let name = format!("{} {}", FIRST[id % FIRST.len()], LAST[(id / FIRST.len()) % LAST.len()]);
+                let name = format!(
+                    "{} {}",
+                    FIRST[id % FIRST.len()],
+                    LAST[(id / FIRST.len()) % LAST.len()]
+                );
                 let name = if id >= FIRST.len() * LAST.len() {
                     format!("{name} {}", id / (FIRST.len() * LAST.len()))
                 } else {
@@ -186,10 +333,18 @@ fn generate(p: &Params) -> Vec<Generated> {
                 }
                 v
             });
-        let title = format!("{} {} at {} #{i}", rng.pick(VERBS), rng.pick(TOPICS), rng.pick(COMPANIES));
+        let title = format!(
+            "{} {} at {} #{i}",
+            rng.pick(VERBS),
+            rng.pick(TOPICS),
+            rng.pick(COMPANIES)
+        );
         let start = (!unscheduled).then(|| {
             let date = format!("2027-03-{:02}", 10 + day.min(days - 1));
-            (format!("{date} {:02}:{:02}", minutes / 60 % 24, minutes % 60), duration)
+            (
+                format!("{date} {:02}:{:02}", minutes / 60 % 24, minutes % 60),
+                duration,
+            )
         });
         out.push(Generated {
             slug: format!("session-{i:06}"),
@@ -212,7 +367,9 @@ fn yaml_quote(s: &str) -> String {
 
 /// Writes a confsite site (config + one event) of `p.sessions` sessions into `dir`.
 pub fn write_site(dir: &Path, p: &Params) -> io::Result<()> {
-    let event = dir.join("content").join(format!("synthetic-{}", p.sessions));
+    let event = dir
+        .join("content")
+        .join(format!("synthetic-{}", p.sessions));
     fs::create_dir_all(&event)?;
     fs::write(
         dir.join("confsite.yaml"),
@@ -232,13 +389,26 @@ pub fn write_site(dir: &Path, p: &Params) -> io::Result<()> {
         let _ = writeln!(text, "kind: {}", s.kind);
         text.push_str("speakers:\n");
         for (name, company) in &s.speakers {
-            let _ = writeln!(text, "  - name: {}\n    affiliation: {}", yaml_quote(name), yaml_quote(company));
+            let _ = writeln!(
+                text,
+                "  - name: {}\n    affiliation: {}",
+                yaml_quote(name),
+                yaml_quote(company)
+            );
         }
         if let (Some((start, minutes)), Some(room)) = (&s.start, &s.room) {
             let _ = writeln!(text, "start: {start}\nduration: {minutes}m\nroom: {room}");
         }
         let _ = writeln!(text, "track: {}", yaml_quote(s.track));
-        let _ = writeln!(text, "tags: [{}]", s.tags.iter().map(|t| yaml_quote(t)).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            text,
+            "tags: [{}]",
+            s.tags
+                .iter()
+                .map(|t| yaml_quote(t))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         text.push_str("---\n\n");
         text.push_str(&s.body);
         text.push('\n');
@@ -268,19 +438,34 @@ pub fn write_hugo_site(dir: &Path, p: &Params) -> io::Result<()> {
         layouts.join("_default/list.html"),
         "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a> {{ .Params.start }}</li>{{ end }}</ul>{{ end }}\n",
     )?;
-    fs::write(layouts.join("_default/terms.html"), "{{ define \"main\" }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n")?;
-    fs::write(layouts.join("index.html"), "{{ define \"main\" }}<h1>{{ .Site.Title }}</h1>{{ end }}\n")?;
+    fs::write(
+        layouts.join("_default/terms.html"),
+        "{{ define \"main\" }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n",
+    )?;
+    fs::write(
+        layouts.join("index.html"),
+        "{{ define \"main\" }}<h1>{{ .Site.Title }}</h1>{{ end }}\n",
+    )?;
     for s in generate(p) {
         let mut text = String::from("---\n");
         let _ = writeln!(text, "title: {}", yaml_quote(&s.title));
         let _ = writeln!(
             text,
             "speakers: [{}]",
-            s.speakers.iter().map(|(n, _)| yaml_quote(n)).collect::<Vec<_>>().join(", ")
+            s.speakers
+                .iter()
+                .map(|(n, _)| yaml_quote(n))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let _ = writeln!(text, "tracks: [{}]", yaml_quote(s.track));
         if let (Some((start, _)), Some(room)) = (&s.start, &s.room) {
-            let _ = writeln!(text, "rooms: [{}]\nstart: {}", yaml_quote(room), yaml_quote(start));
+            let _ = writeln!(
+                text,
+                "rooms: [{}]\nstart: {}",
+                yaml_quote(room),
+                yaml_quote(start)
+            );
         }
         text.push_str("---\n\n");
         text.push_str(&s.body);
@@ -304,9 +489,16 @@ mod tests {
             a.iter().map(|s| (&s.title, &s.body)).collect::<Vec<_>>(),
             b.iter().map(|s| (&s.title, &s.body)).collect::<Vec<_>>()
         );
-        assert!(a.iter().any(|s| s.speakers.len() > 1), "several speakers per talk");
-        assert!(a.iter().any(|s| s.start.is_none()), "some sessions are unscheduled");
-        let rooms: std::collections::BTreeSet<_> = a.iter().filter_map(|s| s.room.clone()).collect();
+        assert!(
+            a.iter().any(|s| s.speakers.len() > 1),
+            "several speakers per talk"
+        );
+        assert!(
+            a.iter().any(|s| s.start.is_none()),
+            "some sessions are unscheduled"
+        );
+        let rooms: std::collections::BTreeSet<_> =
+            a.iter().filter_map(|s| s.room.clone()).collect();
         assert_eq!(rooms.len(), p.rooms, "every room is used");
     }
 }

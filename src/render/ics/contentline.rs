@@ -7,6 +7,12 @@
 //! CR or LF into the output. Lines are folded at 75 octets *including* the
 //! leading space of a continuation line, only between characters and never
 //! inside an escape sequence such as `\,`.
+//!
+//! Hand-written because the crates get exactly this part wrong: `ics` 0.5
+//! and `icalendar` 0.17 both let a continuation line reach 76 octets (75
+//! after the leading space), `ics` leaves TEXT escaping to the caller, and
+//! `icalendar` keeps a lone CR inside TEXT and stamps `DTSTAMP` from the
+//! wall clock unless told otherwise.
 
 /// RFC 5545 §3.1: "Lines of text SHOULD NOT be longer than 75 octets,
 /// excluding the line break."
