@@ -444,8 +444,7 @@ SEED_SESSIONS = [
 @pytest.mark.parametrize("parser", PARSERS)
 def test_seed_sessions_at_their_instants(parser, title, start, end):
     content = [p for p in (REPO / "content").rglob("*.md") if title in p.read_text("utf-8")]
-    if not content:
-        pytest.skip(f"the demo content does not hold {title!r} yet (seed not imported)")
+    assert content, f"the demo content does not hold {title!r}: re-run scripts/import-demo"
     found = 0
     for event_dir in demo_events():
         for rel, path in ics_files(event_dir).items():
