@@ -1,15 +1,27 @@
 //! The output stage: the only code that writes the built site to disk.
+//! Input: the rendered files in memory. Output: the output directory.
 //!
 //! Files are written into a staging directory beside the output directory,
 //! then swapped in with renames, so a failed build leaves the previous
 //! output untouched and readers never see a half-written site. Files in the
 //! output directory that confsite did not write (a `.git`, a hand-added
 //! `CNAME`) are carried over: only what the previous build wrote is replaced.
+//!
+//! Rebuilds are cheap because most files do not change: the manifest
+//! ([`MANIFEST`]) records each file's content hash, size and modification
+//! time, and a file whose content is the same as last time is hard-linked
+//! from the previous output into the staging directory instead of being
+//! written again (creating and filling a new inode costs the kernel several
+//! times a link). A file that was touched since the last build (its size or
+//! modification time differs from the manifest) is written anew, and so is
+//! everything when the filesystem cannot link. The previous tree is then
+//! removed one directory per core.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -30,13 +42,27 @@ impl OutputFile {
     }
 }
 
-/// Lists the files each build wrote, so the next build knows which files are its own.
+/// Lists the files each build wrote, so the next build knows which files
+/// are its own and which it can keep. One line per file:
+/// `<hash> <size> <mtime-ns> <path>`, the hash being the first 128 bits of
+/// the BLAKE3 of the contents in hex. A line with only a path (older builds)
+/// marks a file as ours without allowing it to be kept.
 pub const MANIFEST: &str = ".confsite-output";
+
+/// What a write did, for `build --timings` and the benchmark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files written anew.
+    pub written: usize,
+    /// Files unchanged since the previous build, linked from it.
+    pub linked: usize,
+}
 
 /// A relative output path is safe when it cannot leave the output directory.
 pub fn is_safe_relative(path: &str) -> bool {
     !path.is_empty()
         && !path.contains('\\')
+        && !path.contains(['\n', '\r'])
         && Path::new(path)
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
@@ -45,6 +71,11 @@ pub fn is_safe_relative(path: &str) -> bool {
 /// Writes `files` as the new contents of `output`, atomically replacing what
 /// the previous build wrote.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
+    write_site_stats(output, files).map(|_| ())
+}
+
+/// [`write_site`], telling how many files were written and how many kept.
+pub fn write_site_stats(output: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
     for f in files {
         if !is_safe_relative(&f.path) || f.path == MANIFEST {
             return Err(io::Error::new(
@@ -70,27 +101,108 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
     result
 }
 
-fn fill_and_swap(output: &Path, staging: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let dirs: BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf))
-        .collect();
-    for dir in &dirs {
-        fs::create_dir_all(staging.join(dir))?;
+/// A file as the manifest records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Recorded {
+    hash: u128,
+    size: u64,
+    /// Modification time in nanoseconds since the Unix epoch.
+    mtime: u128,
+}
+
+/// The hash recorded for a file: the first 128 bits of its BLAKE3.
+fn content_hash(contents: &[u8]) -> u128 {
+    let digest = blake3::hash(contents);
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&digest.as_bytes()[..16]);
+    u128::from_be_bytes(first)
+}
+
+fn mtime_ns(meta: &fs::Metadata) -> Option<u128> {
+    meta.modified()
+        .ok()?
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_nanos())
+}
+
+/// The previous manifest: every path it names, and what it recorded of
+/// the files it can vouch for.
+fn read_manifest(output: &Path) -> (BTreeSet<String>, HashMap<String, Recorded>) {
+    let mut paths = BTreeSet::new();
+    let mut recorded = HashMap::new();
+    let Ok(text) = fs::read_to_string(output.join(MANIFEST)) else {
+        return (paths, recorded);
+    };
+    for line in text.lines() {
+        match parse_manifest_line(line) {
+            Some((rec, path)) => {
+                recorded.insert(path.to_string(), rec);
+                paths.insert(path.to_string());
+            }
+            None => {
+                paths.insert(line.to_string());
+            }
+        }
     }
-    files
-        .par_iter()
-        .try_for_each(|f| fs::write(staging.join(&f.path), &f.contents))?;
-    let mut manifest = String::new();
+    (paths, recorded)
+}
+
+fn parse_manifest_line(line: &str) -> Option<(Recorded, &str)> {
+    let mut parts = line.splitn(4, ' ');
+    let hash = parts.next()?;
+    if hash.len() != 32 {
+        return None;
+    }
+    let hash = u128::from_str_radix(hash, 16).ok()?;
+    let size = parts.next()?.parse().ok()?;
+    let mtime = parts.next()?.parse().ok()?;
+    let path = parts.next()?;
+    Some((Recorded { hash, size, mtime }, path))
+}
+
+fn fill_and_swap(output: &Path, staging: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
+    let mut dirs: BTreeSet<&Path> = BTreeSet::new();
     for f in files {
-        manifest.push_str(&f.path);
-        manifest.push('\n');
+        let mut dir = Path::new(&f.path).parent();
+        while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+            if !dirs.insert(d) {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    // Sorted, so every parent is made before its children.
+    for dir in &dirs {
+        fs::create_dir(staging.join(dir))?;
+    }
+    let (previous, recorded) = if output.is_dir() {
+        read_manifest(output)
+    } else {
+        Default::default()
+    };
+    let outcomes: Vec<(Recorded, bool)> = files
+        .par_iter()
+        .map(|f| place(output, staging, f, recorded.get(&f.path)))
+        .collect::<io::Result<_>>()?;
+    let mut stats = WriteStats::default();
+    let mut manifest = String::with_capacity(files.len() * 100);
+    for (f, (rec, linked)) in files.iter().zip(&outcomes) {
+        if *linked {
+            stats.linked += 1;
+        } else {
+            stats.written += 1;
+        }
+        manifest.push_str(&format!(
+            "{:032x} {} {} {}\n",
+            rec.hash, rec.size, rec.mtime, f.path
+        ));
     }
     let mut m = fs::File::create(staging.join(MANIFEST))?;
     m.write_all(manifest.as_bytes())?;
 
     if output.exists() {
-        carry_over_foreign_files(output, staging, files)?;
+        carry_over_foreign_files(output, staging, files, &previous)?;
         let old = tempdir_path(output.parent().unwrap_or(Path::new(".")), ".confsite-old-");
         fs::rename(output, &old)?;
         if let Err(err) = fs::rename(staging, output) {
@@ -98,35 +210,65 @@ fn fill_and_swap(output: &Path, staging: &Path, files: &[OutputFile]) -> io::Res
             let _ = fs::rename(&old, output);
             return Err(err);
         }
-        fs::remove_dir_all(&old)?;
+        remove_tree(&old)?;
     } else {
         fs::rename(staging, output)?;
     }
-    Ok(())
+    Ok(stats)
+}
+
+/// Puts one file into the staging directory: a link to the previous
+/// output's copy when that holds the same bytes, else a new file. Returns
+/// what the manifest should record and whether it was linked.
+fn place(
+    output: &Path,
+    staging: &Path,
+    file: &OutputFile,
+    previous: Option<&Recorded>,
+) -> io::Result<(Recorded, bool)> {
+    let hash = content_hash(&file.contents);
+    let size = file.contents.len() as u64;
+    let target = staging.join(&file.path);
+    if let Some(prev) = previous.filter(|p| p.hash == hash && p.size == size) {
+        let old = output.join(&file.path);
+        // Only a file nobody touched since: same size and modification time.
+        let untouched = fs::symlink_metadata(&old).is_ok_and(|m| {
+            m.file_type().is_file() && m.len() == size && mtime_ns(&m) == Some(prev.mtime)
+        });
+        if untouched && fs::hard_link(&old, &target).is_ok() {
+            return Ok((*prev, true));
+        }
+    }
+    let mut out = fs::File::create(&target)?;
+    out.write_all(&file.contents)?;
+    let mtime = mtime_ns(&out.metadata()?).unwrap_or(0);
+    Ok((Recorded { hash, size, mtime }, false))
 }
 
 /// Moves files the previous build did not write (and this one does not
 /// write) from the old output into the staging directory.
-fn carry_over_foreign_files(output: &Path, staging: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let previous: BTreeSet<String> = fs::read_to_string(output.join(MANIFEST))
-        .map(|m| m.lines().map(str::to_string).collect())
-        .unwrap_or_default();
+fn carry_over_foreign_files(
+    output: &Path,
+    staging: &Path,
+    files: &[OutputFile],
+    previous: &BTreeSet<String>,
+) -> io::Result<()> {
     let ours: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for entry in walkdir::WalkDir::new(output)
         .min_depth(1)
         .contents_first(false)
     {
         let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
         let rel = entry
             .path()
             .strip_prefix(output)
             .map_err(io::Error::other)?
             .to_string_lossy()
             .replace('\\', "/");
-        if rel == MANIFEST || entry.file_type().is_dir() {
-            continue;
-        }
-        if previous.contains(&rel) || ours.contains(rel.as_str()) {
+        if rel == MANIFEST || previous.contains(&rel) || ours.contains(rel.as_str()) {
             continue;
         }
         let target = staging.join(&rel);
@@ -141,6 +283,36 @@ fn carry_over_foreign_files(output: &Path, staging: &Path, files: &[OutputFile])
         }
     }
     Ok(())
+}
+
+/// Removes a directory tree, its top-level directories in parallel: the
+/// kernel serialises unlinks within one directory, not across them.
+fn remove_tree(root: &Path) -> io::Result<()> {
+    let mut dirs = Vec::new();
+    for entry in fs::read_dir(root)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            dirs.push(entry.path());
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    dirs.par_iter().try_for_each(remove_dir_parallel)?;
+    fs::remove_dir(root)
+}
+
+fn remove_dir_parallel(dir: &PathBuf) -> io::Result<()> {
+    let mut subdirs = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            subdirs.push(entry.path());
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    subdirs.par_iter().try_for_each(remove_dir_parallel)?;
+    fs::remove_dir(dir)
 }
 
 fn tempdir_path(parent: &Path, prefix: &str) -> PathBuf {
@@ -199,6 +371,94 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "x.org");
         let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging directories are cleaned up");
+    }
+
+    #[cfg(unix)]
+    fn inode(path: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(path).unwrap().ino()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_kept_and_changed_ones_rewritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let first = [
+            OutputFile::new("same.html", "same"),
+            OutputFile::new("d/changed.html", "before"),
+            OutputFile::new("d/gone.html", "x"),
+        ];
+        assert_eq!(
+            write_site_stats(&out, &first).unwrap(),
+            WriteStats {
+                written: 3,
+                linked: 0
+            }
+        );
+        let same = inode(&out.join("same.html"));
+        let changed = inode(&out.join("d/changed.html"));
+        let second = [
+            OutputFile::new("same.html", "same"),
+            OutputFile::new("d/changed.html", "after!"),
+            OutputFile::new("d/new.html", "new"),
+        ];
+        assert_eq!(
+            write_site_stats(&out, &second).unwrap(),
+            WriteStats {
+                written: 2,
+                linked: 1
+            }
+        );
+        assert_eq!(inode(&out.join("same.html")), same, "kept, not rewritten");
+        assert_ne!(inode(&out.join("d/changed.html")), changed);
+        assert_eq!(
+            fs::read_to_string(out.join("d/changed.html")).unwrap(),
+            "after!"
+        );
+        assert_eq!(fs::read_to_string(out.join("d/new.html")).unwrap(), "new");
+        assert!(!out.join("d/gone.html").exists());
+        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "the previous tree is removed");
+    }
+
+    #[test]
+    fn a_hand_edited_output_file_is_rewritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let files = [OutputFile::new("a.html", "original")];
+        write_site(&out, &files).unwrap();
+        // Same size, different bytes and a later modification time.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(out.join("a.html"), "EDITED!!").unwrap();
+        let stats = write_site_stats(&out, &files).unwrap();
+        assert_eq!(stats.linked, 0);
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "original");
+    }
+
+    #[test]
+    fn a_manifest_of_bare_paths_still_marks_files_as_ours() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("old.html"), "old").unwrap();
+        fs::write(out.join("mine.txt"), "mine").unwrap();
+        fs::write(out.join(MANIFEST), "old.html\n").unwrap();
+        let stats = write_site_stats(&out, &[OutputFile::new("old.html", "old")]).unwrap();
+        assert_eq!(stats.written, 1, "no hash recorded, so nothing is kept");
+        assert_eq!(fs::read_to_string(out.join("mine.txt")).unwrap(), "mine");
+        let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        let (rec, path) = parse_manifest_line(manifest.lines().next().unwrap()).unwrap();
+        assert_eq!(path, "old.html");
+        assert_eq!(rec.size, 3);
+        assert_eq!(rec.hash, content_hash(b"old"));
+    }
+
+    #[test]
+    fn paths_with_line_breaks_are_refused() {
+        assert!(!is_safe_relative("a\nb.html"));
+        let tmp = tempfile::tempdir().unwrap();
+        assert!(write_site(&tmp.path().join("o"), &[OutputFile::new("a\rb", "x")]).is_err());
     }
 
     #[test]
