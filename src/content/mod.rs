@@ -338,27 +338,16 @@ fn load_event(root: &Path, dir: &Path) -> (Option<Event>, Vec<Diagnostic>) {
     let speaker_pages = load_speaker_pages(root, dir, &mut diags);
 
     let files = markdown_files(dir);
-    let parsed_sessions: Vec<Result<Parsed<SessionFront>, Diagnostic>> = files
+    // Each page is read, parsed and checked on its own (on every core); the
+    // results are then taken in file order, so diagnostics keep their order.
+    let built: Vec<(Option<Session>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|path| {
-            let shown = display_path(root, path.strip_prefix(root).unwrap_or(path));
-            parse_page(path, &shown)
-        })
+        .map(|path| load_session(root, path, &event, &speaker_pages))
         .collect();
     let mut slugs_seen: HashMap<String, PathBuf> = HashMap::new();
-    for (path, parsed) in files.iter().zip(parsed_sessions) {
-        let parsed = match parsed {
-            Ok(p) => p,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default();
-        if let Some(session) = build_session(&event, parsed, stem, &speaker_pages, &mut diags) {
+    for (session, page_diags) in built {
+        diags.extend(page_diags);
+        if let Some(session) = session {
             if let Some(first) = slugs_seen.get(&session.slug) {
                 diags.push(Diagnostic::error(
                     &session.source.path,
@@ -379,6 +368,27 @@ fn load_event(root: &Path, dir: &Path) -> (Option<Event>, Vec<Diagnostic>) {
     collect_rooms_and_tracks(&mut event);
     collect_speakers(&mut event, speaker_pages);
     (Some(event), diags)
+}
+
+/// One session page: read, parsed and turned into a session of `event`.
+fn load_session(
+    root: &Path,
+    path: &Path,
+    event: &Event,
+    speaker_pages: &BTreeMap<String, Speaker>,
+) -> (Option<Session>, Vec<Diagnostic>) {
+    let shown = display_path(root, path.strip_prefix(root).unwrap_or(path));
+    let parsed = match parse_page(path, &shown) {
+        Ok(p) => p,
+        Err(d) => return (None, vec![d]),
+    };
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let mut diags = Vec::new();
+    let session = build_session(event, parsed, stem, speaker_pages, &mut diags);
+    (session, diags)
 }
 
 fn declare_rooms_and_tracks(event: &mut Event, front: &EventFront, diags: &mut Vec<Diagnostic>) {

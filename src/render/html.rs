@@ -24,6 +24,11 @@ use crate::model::{BodyKind, Event, Session, Site};
 use crate::output::OutputFile;
 use crate::theme::Theme;
 
+thread_local! {
+    /// Each rendering thread's page buffer.
+    static PAGE: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(64 * 1024));
+}
+
 /// Theme static files under this folder are written to each event's root.
 const EVENT_ROOT_STATIC: &str = "event/";
 
@@ -201,12 +206,16 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
                     site_theme
                 }
             };
-            // One allocation of a typical page's size instead of many small regrowths.
-            let mut html = Vec::with_capacity(16 * 1024);
-            compiled_theme
-                .tera
-                .render_to(job.template, &context, &mut html)
-                .map_err(|e| template_error(compiled_theme.theme, &e))?;
+            // Rendered into this thread's reused buffer, then copied out at its
+            // exact size: no regrowth, and no page holds spare capacity.
+            let html = PAGE.with_borrow_mut(|buf| {
+                buf.clear();
+                compiled_theme
+                    .tera
+                    .render_to(job.template, &context, &mut *buf)
+                    .map(|()| buf.clone())
+            });
+            let html = html.map_err(|e| template_error(compiled_theme.theme, &e))?;
             Ok(OutputFile::new(job.path.clone(), html))
         })
         .collect();
@@ -369,7 +378,8 @@ impl EventValues {
         let session_views: Vec<SessionView> = e
             .sessions
             .par_iter()
-            .map(|s| SessionView::new(ctx.site, e, s))
+            .zip(ctx.bodies().event(e))
+            .map(|(s, body)| SessionView::new(ctx.site, e, s, body))
             .collect();
         let sessions = session_views
             .par_iter()
@@ -835,12 +845,12 @@ struct SessionView {
 }
 
 impl SessionView {
-    fn new(site: &Site, e: &Event, s: &Session) -> Self {
+    fn new(site: &Site, e: &Event, s: &Session, body: &markdown::Body) -> Self {
         let base = &site.config.base_url;
         let path = urls::session(e, s);
         let url = urls::absolute(base, &path);
-        let plain = markdown::to_plain_text(&s.body);
-        let summary = excerpt(&plain, 200);
+        let plain = &body.plain;
+        let summary = markdown::excerpt(plain, 200);
         let room = s.room.as_ref().map(|name| {
             let slug = e.room(name).map(|r| r.slug.clone()).unwrap_or_default();
             LinkRef {
@@ -871,7 +881,7 @@ impl SessionView {
                 );
                 details.push_str("\n\n");
             }
-            details.push_str(&excerpt(&plain, 1000));
+            details.push_str(&markdown::excerpt(plain, 1000));
             details.push_str("\n\n");
             details.push_str(&url);
             let location = [s.room.as_deref(), e.venue.as_deref().or(e.location.as_deref())]
@@ -926,7 +936,7 @@ impl SessionView {
             level: s.level.clone(),
             prerequisites: s.prerequisites.clone(),
             links: s.links.iter().map(LinkView::from).collect(),
-            body_html: markdown::to_html(&s.body),
+            body_html: body.html.clone(),
             body_kind: match s.body_kind {
                 BodyKind::Abstract => "abstract",
                 BodyKind::Notes => "notes",
@@ -942,17 +952,6 @@ impl SessionView {
 
 fn enc(s: &str) -> String {
     utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
-}
-
-/// The first `max` characters of `text` at a word boundary, with `…` when cut.
-fn excerpt(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{cut}…")
 }
 
 #[derive(Serialize)]
