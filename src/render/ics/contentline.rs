@@ -126,25 +126,46 @@ fn utf8_width(lead: u8) -> usize {
 /// control characters dropped (TEXT forbids them, and a raw CR or LF would
 /// end the content line and let the rest be read as a new property).
 pub fn escape_text(value: &str) -> String {
+    // Byte-wise: runs of ordinary text are copied whole. Every byte that
+    // starts a replacement is ASCII or a UTF-8 lead byte (0xC2, 0xE2), so
+    // slices always end on character boundaries.
+    let bytes = value.as_bytes();
     let mut out = String::with_capacity(value.len() + 8);
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push_str("\\n");
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (len, replacement) = match bytes[i] {
+            b'\\' => (1, "\\\\"),
+            b';' => (1, "\\;"),
+            b',' => (1, "\\,"),
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => (2, "\\n"),
+            b'\r' | b'\n' | 0x0B | 0x0C => (1, "\\n"),
+            b'\t' => {
+                i += 1;
+                continue;
             }
-            '\n' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push_str("\\n"),
-            '\t' => out.push('\t'),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
+            0x00..=0x1F | 0x7F => (1, ""),
+            // U+0080–U+009F: C1 controls; U+0085 (NEL) is a line break.
+            0xC2 if matches!(bytes.get(i + 1), Some(0x80..=0x9F)) => {
+                (2, if bytes[i + 1] == 0x85 { "\\n" } else { "" })
+            }
+            // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR.
+            0xE2 if bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
+            {
+                (3, "\\n")
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&value[copied..i]);
+        out.push_str(replacement);
+        i += len;
+        copied = i;
     }
+    out.push_str(&value[copied..]);
     out
 }
 
@@ -193,6 +214,53 @@ mod tests {
             one("SUMMARY", "a\u{0}\u{1b}b\tc\u{2028}d\u{7f}"),
             "SUMMARY:ab\tc\\nd\r\n"
         );
+    }
+
+    #[test]
+    fn escaping_matches_the_rules_character_by_character() {
+        // The rules of RFC 5545 §3.3.11 applied one character at a time.
+        fn reference(value: &str) -> String {
+            let mut out = String::new();
+            let mut chars = value.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    ';' => out.push_str("\\;"),
+                    ',' => out.push_str("\\,"),
+                    '\r' => {
+                        if chars.peek() == Some(&'\n') {
+                            chars.next();
+                        }
+                        out.push_str("\\n");
+                    }
+                    '\n' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                        out.push_str("\\n")
+                    }
+                    '\t' => out.push('\t'),
+                    c if c.is_control() => {}
+                    c => out.push(c),
+                }
+            }
+            out
+        }
+        let samples = [
+            "",
+            "plain",
+            "a\\b;c,d",
+            "\r\n\r\r\n\n",
+            "x\u{0}\u{1f}\u{7f}\u{80}\u{85}\u{9f}\u{a0}y",
+            "\u{2027}\u{2028}\u{2029}\u{202a}",
+            "Émile Öztürk, Łukasz — 老 🦀; \\n",
+            "\t tab\u{0B}\u{0C}end",
+        ];
+        for s in samples {
+            assert_eq!(escape_text(s), reference(s), "{s:?}");
+        }
+        // Every character up to U+3000, alone and between letters.
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            let s = format!("a{c}b{c}");
+            assert_eq!(escape_text(&s), reference(&s), "{c:?}");
+        }
     }
 
     #[test]
