@@ -109,6 +109,15 @@ fn template_error(theme: &Theme, err: &tera::Error) -> Failed {
 }
 
 pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
+    render_only(ctx, &|_| true)
+}
+
+/// Renders only the pages (and theme files) whose output path `keep`
+/// accepts: `serve` re-renders what an edit touches.
+pub fn render_only(
+    ctx: &RenderContext,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Vec<OutputFile>, Failed> {
     let site = ctx.site;
     let mut theme_names: Vec<&str> = site
         .events
@@ -165,6 +174,7 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
     for (i, event) in site.events.iter().enumerate() {
         jobs.extend(event_jobs(i, event));
     }
+    jobs.retain(|job| keep(&job.path));
     let events: Vec<EventValues> = site
         .events
         .par_iter()
@@ -253,7 +263,30 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
             }
         }
     }
+    files.retain(|f| keep(&f.path));
     Ok(files)
+}
+
+/// What every page is given besides its own subject (the site view and
+/// each event's view), as one value. When two models have the same shared
+/// value, a page whose subject is unchanged renders the same.
+pub fn shared_value(ctx: &RenderContext) -> Value {
+    let site = ctx.site;
+    let events: Vec<Value> = site
+        .events
+        .iter()
+        .map(|e| {
+            let name = e.theme.as_deref().unwrap_or(&site.config.theme);
+            match ctx.themes.get(name) {
+                Some(theme) => Value::from_serializable(&EventView::new(ctx, e, theme)),
+                None => Value::from(name),
+            }
+        })
+        .collect();
+    Value::from(vec![
+        Value::from_serializable(&SiteView::new(site)),
+        Value::from(events),
+    ])
 }
 
 /// What one page is about.

@@ -37,56 +37,65 @@ impl Body {
 /// Every session body of a site, rendered once.
 #[derive(Debug, Clone, Default)]
 pub struct Bodies {
-    /// Per event (in site order): its slug and its sessions' bodies, in session order.
-    events: Vec<(String, Vec<Arc<Body>>)>,
+    /// Per event (in site order): its slug and its sessions' slugs and
+    /// bodies, in session order.
+    events: Vec<EventBodies>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct EventBodies {
+    slug: String,
+    sessions: Vec<String>,
+    bodies: Vec<Arc<Body>>,
 }
 
 impl Bodies {
     /// Renders every session body of `site`, in parallel.
     pub fn new(site: &Site) -> Self {
-        Self::reusing(site, None)
+        Self::reusing(site, &Bodies::default(), &|_, _| true)
     }
 
-    /// Like [`Bodies::new`], but takes the body of a session whose Markdown
-    /// is the same as in `previous` (a site and its bodies from an earlier
-    /// build) from there instead of rendering it again.
-    pub fn reusing(site: &Site, previous: Option<(&Site, &Bodies)>) -> Self {
+    /// Like [`Bodies::new`], but takes the body of each session that
+    /// `changed(event slug, session slug)` says is unchanged from `previous`
+    /// (bodies of an earlier build) when it has one, instead of rendering it
+    /// again. `serve` uses this after an edit.
+    pub fn reusing(
+        site: &Site,
+        previous: &Bodies,
+        changed: &(dyn Fn(&str, &str) -> bool + Sync),
+    ) -> Self {
         let events = site
             .events
             .iter()
             .map(|event| {
-                let before: HashMap<&str, (&model::Session, &Arc<Body>)> = previous
-                    .and_then(|(site, bodies)| {
-                        let e = site.events.iter().find(|e| e.slug == event.slug)?;
-                        let rendered = bodies.find(&e.slug)?;
-                        Some(
-                            e.sessions
-                                .iter()
-                                .zip(rendered)
-                                .map(|(s, b)| (s.slug.as_str(), (s, b)))
-                                .collect(),
-                        )
+                let before: HashMap<&str, &Arc<Body>> = previous
+                    .events
+                    .iter()
+                    .find(|e| e.slug == event.slug)
+                    .map(|e| {
+                        e.sessions
+                            .iter()
+                            .map(String::as_str)
+                            .zip(&e.bodies)
+                            .collect()
                     })
                     .unwrap_or_default();
-                let sessions = event
+                let bodies = event
                     .sessions
                     .par_iter()
                     .map(|s| match before.get(s.slug.as_str()) {
-                        Some((old, body)) if old.body == s.body => Arc::clone(body),
+                        Some(body) if !changed(&event.slug, &s.slug) => Arc::clone(body),
                         _ => Arc::new(Body::new(&s.body)),
                     })
                     .collect();
-                (event.slug.clone(), sessions)
+                EventBodies {
+                    slug: event.slug.clone(),
+                    sessions: event.sessions.iter().map(|s| s.slug.clone()).collect(),
+                    bodies,
+                }
             })
             .collect();
         Bodies { events }
-    }
-
-    fn find(&self, event_slug: &str) -> Option<&[Arc<Body>]> {
-        self.events
-            .iter()
-            .find(|(slug, _)| slug == event_slug)
-            .map(|(_, bodies)| bodies.as_slice())
     }
 
     /// The bodies of `event`'s sessions, indexed like `event.sessions`.
@@ -94,9 +103,12 @@ impl Bodies {
     /// # Panics
     /// When `event` is not an event of the site these bodies were made from.
     pub fn event(&self, event: &model::Event) -> &[Arc<Body>] {
-        let bodies = self
-            .find(&event.slug)
-            .expect("bodies are rendered for every event of the site");
+        let bodies = &self
+            .events
+            .iter()
+            .find(|e| e.slug == event.slug)
+            .expect("bodies are rendered for every event of the site")
+            .bodies;
         debug_assert_eq!(bodies.len(), event.sessions.len());
         bodies
     }
@@ -245,11 +257,18 @@ mod tests {
         let bodies = Bodies::new(&site);
         let event = &site.events[0];
         assert_eq!(bodies.event(event).len(), 20);
-        assert_eq!(bodies.session(event, 3), &Body::new(&event.sessions[3].body));
+        assert_eq!(
+            bodies.session(event, 3),
+            &Body::new(&event.sessions[3].body)
+        );
         let mut edited = site.clone();
         edited.events[0].sessions[3].body = "*Changed*".to_string();
-        let again = Bodies::reusing(&edited, Some((&site, &bodies)));
-        assert_eq!(again.session(&edited.events[0], 3).html, "<p><em>Changed</em></p>\n");
+        let changed = edited.events[0].sessions[3].slug.clone();
+        let again = Bodies::reusing(&edited, &bodies, &|_, slug| slug == changed);
+        assert_eq!(
+            again.session(&edited.events[0], 3).html,
+            "<p><em>Changed</em></p>\n"
+        );
         assert!(Arc::ptr_eq(
             &again.event(&edited.events[0])[4],
             &bodies.event(event)[4]

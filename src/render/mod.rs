@@ -51,8 +51,7 @@ impl<'a> RenderContext<'a> {
     /// use) and shared by all renderers: use it rather than rendering a
     /// session's Markdown again.
     pub fn bodies(&self) -> &markdown::Bodies {
-        self.bodies
-            .get_or_init(|| markdown::Bodies::new(self.site))
+        self.bodies.get_or_init(|| markdown::Bodies::new(self.site))
     }
 
     /// Gives the rendered bodies back, for a later build to reuse.
@@ -62,6 +61,17 @@ impl<'a> RenderContext<'a> {
             .unwrap_or_else(|| markdown::Bodies::new(self.site))
     }
 }
+
+/// A renderer of one event's files besides its pages.
+pub type EventRenderer = fn(&RenderContext, &Event) -> Vec<OutputFile>;
+
+/// Every per-event renderer besides HTML, by stage name (`serve` re-runs
+/// these for an edited event).
+pub const EVENT_RENDERERS: [(&str, EventRenderer); 3] = [
+    ("feeds", ics::render_event),
+    ("search", search::render_event),
+    ("exports", exports::render_event),
+];
 
 /// Renders the whole site. Files come back sorted by path, with the time
 /// each renderer took (for `build --timings` and the benchmark).
@@ -73,13 +83,7 @@ pub fn render_site(ctx: &RenderContext) -> Result<Rendered, Failed> {
     let t = Instant::now();
     let mut files = html::render(ctx)?;
     timings.push(("html", t.elapsed()));
-    type EventRenderer = fn(&RenderContext, &Event) -> Vec<OutputFile>;
-    let renderers: [(&'static str, EventRenderer); 3] = [
-        ("feeds", ics::render_event),
-        ("search", search::render_event),
-        ("exports", exports::render_event),
-    ];
-    for (name, render_event) in renderers {
+    for (name, render_event) in EVENT_RENDERERS {
         let t = Instant::now();
         let per_event: Vec<Vec<OutputFile>> = ctx
             .site

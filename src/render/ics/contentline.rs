@@ -84,7 +84,8 @@ impl Lines {
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b';' || b == b'='),
             "property names and parameters are fixed ASCII: {name}"
         );
-        self.out.reserve(name.len() + value.len() + 3 * (value.len() / 70 + 2));
+        self.out
+            .reserve(name.len() + value.len() + 3 * (value.len() / 70 + 2));
         self.out.push_str(name);
         self.out.push(':');
         let mut used = name.len() + 1;

@@ -45,14 +45,39 @@ struct Feed {
 
 /// Writes every feed of `event`.
 pub fn render_event(ctx: &RenderContext, event: &Event) -> Vec<OutputFile> {
+    let vevents = vevents(ctx, event, &|_| None);
+    feeds(ctx, event, &vevents, &|_| true)
+}
+
+/// Every session's `VEVENT` (`None` for an unscheduled one), indexed like
+/// `event.sessions`. `reuse(i)` may give one already written for this
+/// session by an earlier build of the same site and event (`serve`).
+pub fn vevents(
+    ctx: &RenderContext,
+    event: &Event,
+    reuse: &(dyn Fn(usize) -> Option<Option<String>> + Sync),
+) -> Vec<Option<String>> {
     let bodies = ctx.bodies().event(event);
     let dtstamp = utc(ctx.build_time);
-    let vevents: Vec<Option<String>> = event
+    event
         .sessions
         .par_iter()
         .zip(bodies)
-        .map(|(s, body)| vevent(ctx, event, s, &body.plain, &dtstamp))
-        .collect();
+        .enumerate()
+        .map(|(i, (s, body))| {
+            reuse(i).unwrap_or_else(|| vevent(ctx, event, s, &body.plain, &dtstamp))
+        })
+        .collect()
+}
+
+/// The feeds of `event` whose path `keep` accepts, from its sessions'
+/// [`vevents`].
+pub fn feeds(
+    ctx: &RenderContext,
+    event: &Event,
+    vevents: &[Option<String>],
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<OutputFile> {
     let scheduled: Vec<usize> = (0..event.sessions.len())
         .filter(|&i| vevents[i].is_some())
         .collect();
@@ -109,6 +134,7 @@ pub fn render_event(ctx: &RenderContext, event: &Event) -> Vec<OutputFile> {
             members: vec![i],
         });
     }
+    feeds.retain(|feed| keep(&feed.path));
     feeds
         .into_par_iter()
         .map(|feed| {
