@@ -308,6 +308,8 @@ pub struct Incremental {
     vevents: Vec<HashMap<String, Option<String>>>,
     /// [`html::shared_value`] of the current model.
     shared: tera::Value,
+    /// The sessions' template values of the current model.
+    values: html::SessionValues,
     /// Every file of the last build (kept for [`Incremental::all_files`]).
     files: HashMap<String, Arc<Vec<u8>>>,
     /// Set while the model and what was rendered from it may disagree (a
@@ -332,6 +334,7 @@ impl Incremental {
             bodies: markdown::Bodies::default(),
             vevents: Vec::new(),
             shared: tera::Value::from(()),
+            values: html::SessionValues::default(),
             files: HashMap::new(),
             stale: true,
         };
@@ -390,6 +393,7 @@ impl Incremental {
             })
             .collect();
         self.shared = html::shared_value(&ctx);
+        self.values = html::session_values(&ctx, None);
         self.bodies = ctx.into_bodies();
         self.files = rendered
             .files
@@ -499,7 +503,10 @@ impl Incremental {
             }
         }
 
-        let mut files: Vec<OutputFile> = html::render_only(&ctx, &|path| pages.contains(path))?;
+        let changed = |event: &str, session: &str| edited.contains(&(event, session));
+        let values = html::session_values(&ctx, Some((&self.values, &changed)));
+        let mut files: Vec<OutputFile> =
+            html::render_only(&ctx, &|path| pages.contains(path), Some(&values))?;
         let mut vevent_maps = Vec::new();
         for &i in &events {
             let e = &site.events[i];
@@ -536,6 +543,7 @@ impl Incremental {
             self.vevents[i] = map;
         }
         self.shared = shared;
+        self.values = values;
         for (path, contents) in &changes {
             self.files.insert(path.clone(), Arc::clone(contents));
         }

@@ -8,7 +8,7 @@
 //! per session, speaker, track and room, the lists of those, unscheduled
 //! sessions, My agenda and search. Plus the site index and `404.html`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use jiff::Zoned;
@@ -109,14 +109,17 @@ fn template_error(theme: &Theme, err: &tera::Error) -> Failed {
 }
 
 pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
-    render_only(ctx, &|_| true)
+    render_only(ctx, &|_| true, None)
 }
 
 /// Renders only the pages (and theme files) whose output path `keep`
-/// accepts: `serve` re-renders what an edit touches.
+/// accepts, with the sessions' template values `values` when given (they
+/// must be [`session_values`] of this model): `serve` re-renders what an
+/// edit touches.
 pub fn render_only(
     ctx: &RenderContext,
     keep: &(dyn Fn(&str) -> bool + Sync),
+    values: Option<&SessionValues>,
 ) -> Result<Vec<OutputFile>, Failed> {
     let site = ctx.site;
     let mut theme_names: Vec<&str> = site
@@ -180,7 +183,7 @@ pub fn render_only(
         .par_iter()
         .map(|e| {
             let theme = compiled[e.theme.as_deref().unwrap_or(&site.config.theme)].theme;
-            EventValues::new(ctx, e, theme)
+            EventValues::new(ctx, e, theme, values)
         })
         .collect();
 
@@ -265,6 +268,83 @@ pub fn render_only(
     }
     files.retain(|f| keep(&f.path));
     Ok(files)
+}
+
+/// Every session's template value, per event: made once per build and
+/// shared by every page that shows the session; `serve` keeps them between
+/// rebuilds.
+#[derive(Clone, Default)]
+pub struct SessionValues {
+    events: Vec<EventSessionValues>,
+}
+
+#[derive(Clone)]
+struct EventSessionValues {
+    slug: String,
+    sessions: Vec<String>,
+    values: Vec<Value>,
+}
+
+impl SessionValues {
+    fn event(&self, slug: &str) -> Option<&EventSessionValues> {
+        self.events.iter().find(|e| e.slug == slug)
+    }
+}
+
+/// The sessions' template values of the model in `ctx`. With `previous`
+/// (values of an earlier build, and which (event, session) slugs changed
+/// since), an unchanged session keeps its earlier value.
+pub fn session_values(
+    ctx: &RenderContext,
+    previous: Option<(&SessionValues, &(dyn Fn(&str, &str) -> bool + Sync))>,
+) -> SessionValues {
+    let events = ctx
+        .site
+        .events
+        .iter()
+        .map(|e| {
+            let before: HashMap<&str, &Value> = previous
+                .and_then(|(values, _)| values.event(&e.slug))
+                .map(|known| {
+                    known
+                        .sessions
+                        .iter()
+                        .map(String::as_str)
+                        .zip(&known.values)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let reuse = |s: &Session| match previous {
+                Some((_, changed)) if !changed(&e.slug, &s.slug) => {
+                    before.get(s.slug.as_str()).map(|v| (*v).clone())
+                }
+                _ => None,
+            };
+            EventSessionValues {
+                slug: e.slug.clone(),
+                sessions: e.sessions.iter().map(|s| s.slug.clone()).collect(),
+                values: session_values_of(ctx, e, &reuse),
+            }
+        })
+        .collect();
+    SessionValues { events }
+}
+
+/// Each session's view of `e` as a value (on every core), or `reuse`'s.
+fn session_values_of(
+    ctx: &RenderContext,
+    e: &Event,
+    reuse: &(dyn Fn(&Session) -> Option<Value> + Sync),
+) -> Vec<Value> {
+    e.sessions
+        .par_iter()
+        .zip(ctx.bodies().event(e))
+        .map(|(s, body)| {
+            reuse(s).unwrap_or_else(|| {
+                Value::from_serializable(&SessionView::new(ctx.site, e, s, body))
+            })
+        })
+        .collect()
 }
 
 /// What every page is given besides its own subject (the site view and
@@ -397,8 +477,7 @@ struct EventValues {
     /// Track and room views, in the event's order.
     tracks: Vec<Value>,
     rooms: Vec<Value>,
-    /// Session views as structs (for the day grids) and as values (for lists).
-    session_views: Vec<SessionView>,
+    /// Session views as values, in the event's order.
     sessions: Vec<Value>,
     /// Indexes of the sessions of each track and each room.
     by_track: Vec<Vec<usize>>,
@@ -406,18 +485,12 @@ struct EventValues {
 }
 
 impl EventValues {
-    fn new(ctx: &RenderContext, e: &Event, theme: &Theme) -> Self {
+    fn new(ctx: &RenderContext, e: &Event, theme: &Theme, values: Option<&SessionValues>) -> Self {
         let view = EventView::new(ctx, e, theme);
-        let session_views: Vec<SessionView> = e
-            .sessions
-            .par_iter()
-            .zip(ctx.bodies().event(e))
-            .map(|(s, body)| SessionView::new(ctx.site, e, s, body))
-            .collect();
-        let sessions = session_views
-            .par_iter()
-            .map(Value::from_serializable)
-            .collect();
+        let sessions = match values.and_then(|v| v.event(&e.slug)) {
+            Some(known) => known.values.clone(),
+            None => session_values_of(ctx, e, &|_| None),
+        };
         let mut by_track = vec![Vec::new(); e.tracks.len()];
         let mut by_room = vec![Vec::new(); e.rooms.len()];
         for (k, s) in e.sessions.iter().enumerate() {
@@ -439,7 +512,6 @@ impl EventValues {
             rooms: view.rooms.iter().map(Value::from_serializable).collect(),
             event: Value::from_serializable(&view),
             theme: theme_value(theme, &e.theme_options),
-            session_views,
             sessions,
             by_track,
             by_room,
@@ -493,7 +565,10 @@ impl EventValues {
                 _ => {}
             },
             Subject::Day(d) => {
-                context.insert("day", &DayView::new(base, event, *d, &self.session_views));
+                context.insert_value(
+                    "day",
+                    DayView::new(base, event, *d).to_value(&self.sessions),
+                );
             }
             Subject::Session(j) => {
                 context.insert_value("session", self.sessions[*j].clone());
@@ -999,7 +1074,7 @@ struct SpeakerSummary<'a> {
 /// One day's schedule grid: rooms as columns (a room with overlapping
 /// sessions gets several lanes), rows between consecutive start/end times.
 #[derive(Serialize)]
-struct DayView<'a> {
+struct DayView {
     date: String,
     label: String,
     feed: FeedView,
@@ -1008,9 +1083,12 @@ struct DayView<'a> {
     columns: Vec<GridColumn>,
     /// Total lanes over all rooms: the grid's column count besides the time column.
     lane_count: usize,
-    cells: Vec<GridCell<'a>>,
+    /// Added by [`DayView::to_value`], with the sessions' shared values.
+    #[serde(skip)]
+    cells: Vec<GridCell>,
     /// The day's sessions in time order (the list view and small screens).
-    sessions: Vec<&'a SessionView>,
+    #[serde(skip)]
+    sessions: Vec<usize>,
     previous: Option<String>,
     next: Option<String>,
 }
@@ -1033,17 +1111,42 @@ struct GridColumn {
     lanes: usize,
 }
 
-#[derive(Serialize)]
-struct GridCell<'a> {
-    session: &'a SessionView,
+/// A session's place in the grid: `session` indexes `Event::sessions`.
+struct GridCell {
+    session: usize,
     row_start: usize,
     row_end: usize,
     col_start: usize,
     col_end: usize,
 }
 
-impl<'a> DayView<'a> {
-    fn new(base: &str, e: &Event, date: Date, views: &'a [SessionView]) -> Self {
+impl DayView {
+    /// The template value: the day's sessions are their shared values
+    /// (serialized once per build), not serialized again per day.
+    fn to_value(&self, sessions: &[Value]) -> Value {
+        let mut map = Value::from_serializable(self)
+            .into_map()
+            .expect("a struct serializes to a map");
+        let cells: Vec<Value> = self
+            .cells
+            .iter()
+            .map(|c| {
+                let mut cell = BTreeMap::new();
+                cell.insert("session", sessions[c.session].clone());
+                cell.insert("row_start", Value::from(c.row_start));
+                cell.insert("row_end", Value::from(c.row_end));
+                cell.insert("col_start", Value::from(c.col_start));
+                cell.insert("col_end", Value::from(c.col_end));
+                Value::from(cell)
+            })
+            .collect();
+        let list: Vec<Value> = self.sessions.iter().map(|&i| sessions[i].clone()).collect();
+        map.insert(tera::value::Key::Str("cells"), Value::from(cells));
+        map.insert(tera::value::Key::Str("sessions"), Value::from(list));
+        Value::from(map)
+    }
+
+    fn new(base: &str, e: &Event, date: Date) -> Self {
         let day: Vec<usize> = e
             .sessions
             .iter()
@@ -1117,7 +1220,7 @@ impl<'a> DayView<'a> {
                 // A session alone in its time span takes the room's full width.
                 let alone = lanes == 1;
                 cells.push(GridCell {
-                    session: &views[i],
+                    session: i,
                     row_start: start,
                     row_end: end,
                     col_start: if alone { next_line } else { next_line + lane },
@@ -1171,7 +1274,7 @@ impl<'a> DayView<'a> {
             lane_count: columns.iter().map(|c| c.lanes).sum(),
             columns,
             cells,
-            sessions: day.iter().map(|&i| &views[i]).collect(),
+            sessions: day,
             previous: pos
                 .and_then(|p| p.checked_sub(1))
                 .map(|p| urls::day(e, days[p])),
