@@ -71,6 +71,9 @@ pub fn load_site_partial(root: &Path, options: &LoadOptions) -> (Option<Site>, V
 /// Speaker pages of each event, as read (before sessions add to them).
 type SpeakerPages = Vec<BTreeMap<String, Speaker>>;
 
+/// A loaded event and its speaker pages, as read.
+type LoadedEvent = (Event, BTreeMap<String, Speaker>);
+
 fn load_with_speaker_pages(
     root: &Path,
     options: &LoadOptions,
@@ -96,7 +99,7 @@ fn load_with_speaker_pages(
     };
     event_dirs.sort();
 
-    let results: Vec<(Option<(Event, BTreeMap<String, Speaker>)>, Vec<Diagnostic>)> = event_dirs
+    let results: Vec<(Option<LoadedEvent>, Vec<Diagnostic>)> = event_dirs
         .par_iter()
         .map(|dir| load_event(root, dir))
         .collect();
@@ -373,10 +376,7 @@ fn markdown_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn load_event(
-    root: &Path,
-    dir: &Path,
-) -> (Option<(Event, BTreeMap<String, Speaker>)>, Vec<Diagnostic>) {
+fn load_event(root: &Path, dir: &Path) -> (Option<LoadedEvent>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let rel_dir = dir.strip_prefix(root).unwrap_or(dir).to_path_buf();
     let dir_name = dir

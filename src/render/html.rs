@@ -291,12 +291,15 @@ impl SessionValues {
     }
 }
 
+/// Tells whether the session (event slug, session slug) changed.
+pub type Changed = dyn Fn(&str, &str) -> bool + Sync;
+
 /// The sessions' template values of the model in `ctx`. With `previous`
 /// (values of an earlier build, and which (event, session) slugs changed
 /// since), an unchanged session keeps its earlier value.
 pub fn session_values(
     ctx: &RenderContext,
-    previous: Option<(&SessionValues, &(dyn Fn(&str, &str) -> bool + Sync))>,
+    previous: Option<(&SessionValues, &Changed)>,
 ) -> SessionValues {
     let events = ctx
         .site
