@@ -292,14 +292,14 @@ impl SessionValues {
 }
 
 /// Tells whether the session (event slug, session slug) changed.
-pub type Changed = dyn Fn(&str, &str) -> bool + Sync;
+pub type Changed<'a> = dyn Fn(&str, &str) -> bool + Sync + 'a;
 
 /// The sessions' template values of the model in `ctx`. With `previous`
 /// (values of an earlier build, and which (event, session) slugs changed
 /// since), an unchanged session keeps its earlier value.
 pub fn session_values(
     ctx: &RenderContext,
-    previous: Option<(&SessionValues, &Changed)>,
+    previous: Option<(&SessionValues, &Changed<'_>)>,
 ) -> SessionValues {
     let events = ctx
         .site
