@@ -8,14 +8,15 @@
 //! `CNAME`) are carried over: only what the previous build wrote is replaced.
 //!
 //! Rebuilds are cheap because most files do not change: the manifest
-//! ([`MANIFEST`]) records each file's content hash, size and modification
-//! time, and a file whose content is the same as last time is hard-linked
-//! from the previous output into the staging directory instead of being
-//! written again (creating and filling a new inode costs the kernel several
-//! times a link). A file that was touched since the last build (its size or
-//! modification time differs from the manifest) is written anew, and so is
-//! everything when the filesystem cannot link. The previous tree is then
-//! removed one directory per core.
+//! ([`MANIFEST`]) records each file's content hash and size, and a file
+//! whose content is the same as last time is hard-linked from the previous
+//! output into the staging directory instead of being written again
+//! (creating and filling a new inode costs the kernel several times a
+//! link). A file touched since the last build (modified after the manifest
+//! was written, or of another size) is written anew, and so is everything
+//! when the filesystem cannot link. The previous tree is then removed one
+//! directory per core. The manifest holds no times, so two builds of the
+//! same site are byte-identical, manifest included.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
@@ -44,9 +45,9 @@ impl OutputFile {
 
 /// Lists the files each build wrote, so the next build knows which files
 /// are its own and which it can keep. One line per file:
-/// `<hash> <size> <mtime-ns> <path>`, the hash being the first 128 bits of
-/// the BLAKE3 of the contents in hex. A line with only a path (older builds)
-/// marks a file as ours without allowing it to be kept.
+/// `<hash> <size> <path>`, the hash being the first 128 bits of the BLAKE3
+/// of the contents in hex. A line with only a path (older builds) marks a
+/// file as ours without allowing it to be kept.
 pub const MANIFEST: &str = ".confsite-output";
 
 /// What a write did, for `build --timings` and the benchmark.
@@ -106,8 +107,15 @@ pub fn write_site_stats(output: &Path, files: &[OutputFile]) -> io::Result<Write
 struct Recorded {
     hash: u128,
     size: u64,
-    /// Modification time in nanoseconds since the Unix epoch.
-    mtime: u128,
+}
+
+/// What the previous build left: the paths it wrote, what it recorded of
+/// them, and when it finished (its manifest's modification time).
+#[derive(Default)]
+struct Previous {
+    paths: BTreeSet<String>,
+    recorded: HashMap<String, Recorded>,
+    written_at: Option<SystemTime>,
 }
 
 /// The hash recorded for a file: the first 128 bits of its BLAKE3.
@@ -118,47 +126,38 @@ fn content_hash(contents: &[u8]) -> u128 {
     u128::from_be_bytes(first)
 }
 
-fn mtime_ns(meta: &fs::Metadata) -> Option<u128> {
-    meta.modified()
-        .ok()?
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .ok()
-        .map(|d| d.as_nanos())
-}
-
-/// The previous manifest: every path it names, and what it recorded of
-/// the files it can vouch for.
-fn read_manifest(output: &Path) -> (BTreeSet<String>, HashMap<String, Recorded>) {
-    let mut paths = BTreeSet::new();
-    let mut recorded = HashMap::new();
-    let Ok(text) = fs::read_to_string(output.join(MANIFEST)) else {
-        return (paths, recorded);
+/// The previous build's manifest.
+fn read_manifest(output: &Path) -> Previous {
+    let mut previous = Previous::default();
+    let manifest = output.join(MANIFEST);
+    let Ok(text) = fs::read_to_string(&manifest) else {
+        return previous;
     };
+    previous.written_at = fs::metadata(&manifest).and_then(|m| m.modified()).ok();
     for line in text.lines() {
         match parse_manifest_line(line) {
             Some((rec, path)) => {
-                recorded.insert(path.to_string(), rec);
-                paths.insert(path.to_string());
+                previous.recorded.insert(path.to_string(), rec);
+                previous.paths.insert(path.to_string());
             }
             None => {
-                paths.insert(line.to_string());
+                previous.paths.insert(line.to_string());
             }
         }
     }
-    (paths, recorded)
+    previous
 }
 
 fn parse_manifest_line(line: &str) -> Option<(Recorded, &str)> {
-    let mut parts = line.splitn(4, ' ');
+    let mut parts = line.splitn(3, ' ');
     let hash = parts.next()?;
     if hash.len() != 32 {
         return None;
     }
     let hash = u128::from_str_radix(hash, 16).ok()?;
     let size = parts.next()?.parse().ok()?;
-    let mtime = parts.next()?.parse().ok()?;
     let path = parts.next()?;
-    Some((Recorded { hash, size, mtime }, path))
+    Some((Recorded { hash, size }, path))
 }
 
 fn fill_and_swap(output: &Path, staging: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
@@ -176,14 +175,17 @@ fn fill_and_swap(output: &Path, staging: &Path, files: &[OutputFile]) -> io::Res
     for dir in &dirs {
         fs::create_dir(staging.join(dir))?;
     }
-    let (previous, recorded) = if output.is_dir() {
+    let previous = if output.is_dir() {
         read_manifest(output)
     } else {
-        Default::default()
+        Previous::default()
     };
     let outcomes: Vec<(Recorded, bool)> = files
         .par_iter()
-        .map(|f| place(output, staging, f, recorded.get(&f.path)))
+        .map(|f| {
+            let before = previous.recorded.get(&f.path).zip(previous.written_at);
+            place(output, staging, f, before)
+        })
         .collect::<io::Result<_>>()?;
     let mut stats = WriteStats::default();
     let mut manifest = String::with_capacity(files.len() * 100);
@@ -193,16 +195,13 @@ fn fill_and_swap(output: &Path, staging: &Path, files: &[OutputFile]) -> io::Res
         } else {
             stats.written += 1;
         }
-        manifest.push_str(&format!(
-            "{:032x} {} {} {}\n",
-            rec.hash, rec.size, rec.mtime, f.path
-        ));
+        manifest.push_str(&format!("{:032x} {} {}\n", rec.hash, rec.size, f.path));
     }
     let mut m = fs::File::create(staging.join(MANIFEST))?;
     m.write_all(manifest.as_bytes())?;
 
     if output.exists() {
-        carry_over_foreign_files(output, staging, files, &previous)?;
+        carry_over_foreign_files(output, staging, files, &previous.paths)?;
         let old = tempdir_path(output.parent().unwrap_or(Path::new(".")), ".confsite-old-");
         fs::rename(output, &old)?;
         if let Err(err) = fs::rename(staging, output) {
@@ -218,31 +217,37 @@ fn fill_and_swap(output: &Path, staging: &Path, files: &[OutputFile]) -> io::Res
 }
 
 /// Puts one file into the staging directory: a link to the previous
-/// output's copy when that holds the same bytes, else a new file. Returns
-/// what the manifest should record and whether it was linked.
+/// output's copy when that holds the same bytes, else a new file.
+/// `previous` is what the last build recorded of the file and when that
+/// build finished. Returns what the manifest should record and whether the
+/// file was linked.
 fn place(
     output: &Path,
     staging: &Path,
     file: &OutputFile,
-    previous: Option<&Recorded>,
+    previous: Option<(&Recorded, SystemTime)>,
 ) -> io::Result<(Recorded, bool)> {
-    let hash = content_hash(&file.contents);
-    let size = file.contents.len() as u64;
+    let rec = Recorded {
+        hash: content_hash(&file.contents),
+        size: file.contents.len() as u64,
+    };
     let target = staging.join(&file.path);
-    if let Some(prev) = previous.filter(|p| p.hash == hash && p.size == size) {
+    if let Some((_, finished)) = previous.filter(|(p, _)| **p == rec) {
         let old = output.join(&file.path);
-        // Only a file nobody touched since: same size and modification time.
+        // Only a file nobody touched since that build: same size, and not
+        // modified after its manifest was written.
         let untouched = fs::symlink_metadata(&old).is_ok_and(|m| {
-            m.file_type().is_file() && m.len() == size && mtime_ns(&m) == Some(prev.mtime)
+            m.file_type().is_file()
+                && m.len() == rec.size
+                && m.modified().is_ok_and(|t| t <= finished)
         });
         if untouched && fs::hard_link(&old, &target).is_ok() {
-            return Ok((*prev, true));
+            return Ok((rec, true));
         }
     }
     let mut out = fs::File::create(&target)?;
     out.write_all(&file.contents)?;
-    let mtime = mtime_ns(&out.metadata()?).unwrap_or(0);
-    Ok((Recorded { hash, size, mtime }, false))
+    Ok((rec, false))
 }
 
 /// Moves files the previous build did not write (and this one does not
@@ -429,7 +434,7 @@ mod tests {
         let files = [OutputFile::new("a.html", "original")];
         write_site(&out, &files).unwrap();
         // Same size, different bytes and a later modification time.
-        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::thread::sleep(std::time::Duration::from_millis(50));
         fs::write(out.join("a.html"), "EDITED!!").unwrap();
         let stats = write_site_stats(&out, &files).unwrap();
         assert_eq!(stats.linked, 0);
