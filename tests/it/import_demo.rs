@@ -169,21 +169,15 @@ fn mtimes(dir: &Path) -> BTreeMap<PathBuf, SystemTime> {
         .collect()
 }
 
+/// Every file under `dir`, hidden ones included, in a stable order.
 fn walkdir(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect()
 }
 
 /// Lists every difference between two trees, file by file.
@@ -238,7 +232,7 @@ struct ExpectedSpeaker {
     role: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Clone, PartialEq)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ExpectedLink {
     kind: String,
@@ -314,7 +308,8 @@ fn session_differences(sessions: &[Value], expected: &[Expected]) -> Vec<String>
             .map(|l| serde_json::json!({"kind": l.kind, "url": l.url}))
             .collect();
         let tracks: Vec<&String> = want.track.iter().collect();
-        let fields: [(&str, Value, &Value); 10] = [
+        // The title matched already; every other field of sessions.json.
+        let fields: [(&str, Value, &Value); 9] = [
             ("speakers", Value::from(speakers), &got["speakers"]),
             ("start", serde_json::json!(want.start), &got["start"]),
             ("end", serde_json::json!(want.end), &got["end"]),
@@ -333,7 +328,6 @@ fn session_differences(sessions: &[Value], expected: &[Expected]) -> Vec<String>
                 serde_json::json!(want.body_kind.as_deref().unwrap_or("abstract")),
                 &got["body_kind"],
             ),
-            ("title", serde_json::json!(want.title), &got["title"]),
         ];
         for (field, want_value, got_value) in fields {
             if &want_value != got_value {
