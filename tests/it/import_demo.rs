@@ -772,13 +772,13 @@ fn assert_refused(prefix: &str, what: &str, bytes: &[u8], line: Option<usize>, n
 
 #[test]
 fn empty_and_binary_files_are_refused() {
-    // An empty file has no line to point at: the error names the file.
-    assert_refused("004", "empty file", b"", None, "the file is empty");
+    // An empty file: the error points at line 1, where the document would start.
+    assert_refused("004", "empty file", b"", Some(1), "the file is empty");
     assert_refused(
         "004",
         "blank file",
         b"\n  \n\t\n",
-        None,
+        Some(1),
         "the file is empty",
     );
     // A binary file: the line of its first NUL byte.
