@@ -349,7 +349,8 @@ fn fill_event_context(
     context.insert("event", view);
     match subject {
         Subject::None => match template {
-            "sessions.html" | "unscheduled.html" | "agenda.html" => {
+            // The event home gets every session too: "now & next" reads them.
+            "event.html" | "sessions.html" | "unscheduled.html" | "agenda.html" => {
                 let list: Vec<&SessionView> = match template {
                     "unscheduled.html" => sessions.iter().filter(|s| !s.scheduled).collect(),
                     _ => sessions.iter().collect(),
