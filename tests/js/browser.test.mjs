@@ -9,6 +9,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ICAL from 'ical.js';
 import { serve, launchChromium, demoOutput } from './lib/harness.mjs';
 import { fixtureOutput, eventsOf, REPO } from './lib/theme-sites.mjs';
@@ -411,6 +412,23 @@ describe('without JavaScript', () => {
     assert.match(await page.textContent('main'), /needs JavaScript/);
     await page.goto(server.url + `${EV}/index.html`);
     assert.equal(await page.isVisible('#now-next'), false);
+    await context.close();
+  });
+});
+
+describe('from file://', () => {
+  test('pages link to each other and stars reach My agenda without a server', async () => {
+    const context = await browser.newContext({ timezoneId: 'Europe/Berlin' });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(join(fixtureOutput(), EV, 'sessions.html')).href);
+    await starButton(page, 'lunch').click();
+    await page.click('.event-nav a >> text=My agenda');
+    assert.deepEqual(await shownSessions(page, '#agenda'), ['lunch']);
+    await page.click('.event-nav a >> text=Schedule');
+    assert.equal(await page.textContent('h1'), 'Thursday 13 November 2025');
+    assert.deepEqual(errors, []);
     await context.close();
   });
 });

@@ -63,6 +63,7 @@ export function allPages(dir, prefix = '') {
 /** Up to `n` items spread evenly over `list` (always the first and the last). */
 export function spread(list, n) {
   if (list.length <= n) return list.slice();
+  if (n === 1) return [list[0]];
   const picked = new Set();
   for (let i = 0; i < n; i++) picked.add(list[Math.round((i * (list.length - 1)) / (n - 1))]);
   return [...picked];
