@@ -105,8 +105,12 @@ function saveAll() {
   return saving;
 }
 
-/** Saves again when the program changed since the last full save. */
+let lastCheck = 0;
+
+/** Saves again when the program changed since the last full save (checked at most every 10 minutes). */
 async function refresh() {
+  if (Date.now() - lastCheck < 600000) return undefined;
+  lastCheck = Date.now();
   const cache = await caches.open(CACHE);
   const done = await cache.match(DONE);
   if (!done) return saveAll();
