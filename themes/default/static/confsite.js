@@ -75,7 +75,10 @@
     }
     return text;
   }
-  const zoneLabel = (tz) => tz + ' (' + format(tz, 'zone', now()) + ')';
+  // Zone abbreviations as at the program's dates (summer time differs), not today's.
+  const firstTime = document.querySelector('time[datetime*="T"]');
+  const zoneDate = firstTime ? new Date(firstTime.getAttribute('datetime')) : now();
+  const zoneLabel = (tz) => tz + ' (' + format(tz, 'zone', zoneDate) + ')';
 
   function showTimes() {
     const tz = zone();
@@ -85,7 +88,7 @@
     }
     for (const z of $$('.zone-name, .zone-abbr')) {
       if (!('eventText' in z.dataset)) z.dataset.eventText = z.textContent;
-      z.textContent = tz === EVENT_TZ ? z.dataset.eventText : z.classList.contains('zone-abbr') ? format(tz, 'zone', now()) : zoneLabel(tz);
+      z.textContent = tz === EVENT_TZ ? z.dataset.eventText : z.classList.contains('zone-abbr') ? format(tz, 'zone', zoneDate) : zoneLabel(tz);
     }
     for (const n of $$('.zone-note')) n.textContent = tz === EVENT_TZ ? '' : ', your time zone';
     for (const b of $$('.tz-toggle')) {
@@ -192,8 +195,9 @@
         note.setAttribute('role', 'status');
         slot.append(b, ' ', note);
       } else {
+        // Last in reading order (after the title); the style puts it in the corner.
         b.append(el('span', 'visually-hidden', 'Star: ' + titleOf(s)));
-        s.prepend(b);
+        s.append(b);
       }
       b.addEventListener('click', () => {
         setStar(slug, !stars.has(slug));
@@ -242,7 +246,7 @@
           link.href = b.s.querySelector('.title a').getAttribute('href');
           p.append(i ? ', ' : '', link);
         });
-        a.s.append(p);
+        a.s.insertBefore(p, a.s.querySelector(':scope > button.star'));
       }
       part('agenda-empty').hidden = shown.length > 0 || !!shared;
       part('agenda-tools').hidden = shown.length === 0;
