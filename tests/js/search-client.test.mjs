@@ -5,14 +5,13 @@
 // generated 1,000-session program.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import elasticlunr from 'elasticlunr';
-import { demoOutput, confsite } from './lib/harness.mjs';
-import { writeProgram } from '../fixtures/search/generate-program.mjs';
+import { demoOutput, confsite, confsiteBin } from './lib/harness.mjs';
+import { builtProgram } from '../fixtures/search/generate-program.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 vm.runInThisContext(readFileSync(join(repo, 'themes/default/static/search.js'), 'utf8'), { filename: 'search.js' });
@@ -166,14 +165,8 @@ test('ranked results and scores equal elasticlunr.js for every word of every dem
 });
 
 test('ranked results and scores equal elasticlunr.js on a generated 1,000-session program', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'confsite-search-client-'));
-  try {
-    const slug = writeProgram(join(dir, 'site'), 1000);
-    confsite(['build', '--root', join(dir, 'site'), '--output', join(dir, 'out')]);
-    const json = readFileSync(join(dir, 'out', slug, 'search_index.json'), 'utf8');
-    const stats = compareAll('1,000 sessions', json, 5, { maxQueries: 6000 });
-    console.log(`# 1,000 sessions: ${stats.queries} queries × ${Object.keys(CONFIGS).length} configurations compared, ${stats.nonEmpty} with results`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { out, slug } = builtProgram(1000, confsiteBin(), (site, output) => confsite(['build', '--root', site, '--output', output]));
+  const json = readFileSync(join(out, slug, 'search_index.json'), 'utf8');
+  const stats = compareAll('1,000 sessions', json, 5, { maxQueries: 6000 });
+  console.log(`# 1,000 sessions: ${stats.queries} queries × ${Object.keys(CONFIGS).length} configurations compared, ${stats.nonEmpty} with results`);
 });

@@ -356,28 +356,53 @@
     return text.normalize('NFD').replace(/\p{M}/gu, '');
   }
 
-  /** Splits `text` into [{text, match}] pieces; a word matches when its index term starts with a query term. */
-  function highlight(text, terms) {
-    var pieces = [];
-    var parts = String(text).split(/([\s-]+)/);
-    for (var i = 0; i < parts.length; i++) {
-      var part = parts[i];
-      if (!part) continue;
-      var match = false;
-      if (i % 2 === 0) {
-        var forms = [part, fold(part)];
-        for (var f = 0; f < forms.length && !match; f++) {
-          var word = trim(forms[f].toLowerCase());
-          if (isStopWord(word)) continue;
-          var term = stem(word);
-          for (var t = 0; t < terms.length; t++) {
-            if (terms[t] && term.slice(0, terms[t].length) === terms[t]) { match = true; break; }
-          }
-        }
+  /** Does a displayed word (as typed, or without accents) index to a term that starts with a query term? */
+  function wordMatches(word, terms) {
+    var forms = [word, fold(word)];
+    for (var f = 0; f < forms.length; f++) {
+      var token = trim(forms[f].toLowerCase());
+      if (isStopWord(token)) continue;
+      var term = stem(token);
+      for (var t = 0; t < terms.length; t++) {
+        if (terms[t] && term.slice(0, terms[t].length) === terms[t]) return true;
       }
+    }
+    return false;
+  }
+
+  var EDGES = /^([^\p{L}\p{N}]*)([\s\S]*?)([^\p{L}\p{N}]*)$/u;
+
+  /**
+   * Splits `text` into [{text, match}] pieces for display: a word matches when
+   * its index term starts with a query term (prefix expansion), punctuation
+   * around it stays unmarked, and the space between two matched words is
+   * marked with them ("Liz Rice" is one mark).
+   */
+  function highlight(text, terms) {
+    var parts = String(text).split(/([\s-]+)/);
+    var words = [];
+    for (var i = 0; i < parts.length; i += 2) {
+      var edges = EDGES.exec(parts[i]);
+      words.push({ lead: edges[1], core: edges[2], trail: edges[3], match: !!edges[2] && wordMatches(parts[i], terms) });
+    }
+    var pieces = [];
+    function push(piece, match) {
+      if (!piece) return;
       var prev = pieces[pieces.length - 1];
-      if (prev && prev.match === match) prev.text += part;
-      else pieces.push({ text: part, match: match });
+      if (prev && prev.match === match) prev.text += piece;
+      else pieces.push({ text: piece, match: match });
+    }
+    for (var w = 0; w < words.length; w++) {
+      var word = words[w];
+      if (word.match) {
+        push(word.lead, false);
+        push(word.core, true);
+        push(word.trail, false);
+      } else {
+        push(parts[2 * w], false);
+      }
+      var next = words[w + 1];
+      if (next) push(parts[2 * w + 1], word.match && !word.trail && next.match && !next.lead);
     }
     return pieces;
   }
@@ -515,6 +540,7 @@
     this.input.removeAttribute('aria-activedescendant');
     if (!query.trim()) {
       this.status.textContent = '';
+      list.removeAttribute('data-query');
       this.open(false);
       return;
     }
@@ -547,6 +573,7 @@
       more.appendChild(link);
       this.addOption(more);
     }
+    list.setAttribute('data-query', query);
     if (results.length === 0) {
       this.status.textContent = 'No sessions match “' + query.trim() + '”.';
     } else {
@@ -642,10 +669,10 @@
     var results = document.getElementById('search-results');
     if (pageInput && results && pageInput.getAttribute('data-index')) {
       var pageList = el('ul', 'search-results search-results-page');
-      pageList.id = 'search-page-results';
+      pageList.id = 'search-page-q-results';
       pageList.setAttribute('role', 'listbox');
       pageList.setAttribute('aria-label', 'Matching sessions');
-      var pageStatus = status('search-page-status');
+      var pageStatus = status('search-page-q-status');
       results.appendChild(pageStatus);
       results.appendChild(pageList);
       var box = new SearchBox(pageInput, pageList, pageStatus, null, true);
