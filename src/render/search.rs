@@ -31,6 +31,12 @@ pub const FIELDS: [&str; 6] = ["title", "speakers", "track", "room", "tags", "ab
 /// Stored fields of each document: what a result line shows.
 pub const STORED: [&str; 5] = ["title", "speakers", "time", "room", "url"];
 
+/// Longer words are not indexed. The index is a trie with one nested JSON
+/// object per character, so one very long "word" (a hash, a data URI) in a
+/// content page would make it deep enough to overflow the serialiser's
+/// stack, and nobody types such words into a search box.
+const MAX_WORD_CHARS: usize = 64;
+
 pub fn render_event(_ctx: &RenderContext, event: &Event) -> Vec<OutputFile> {
     let json = index_json(event);
     let script = wrap_in_script(&json);
@@ -102,6 +108,22 @@ fn indexed_fields(s: &Session) -> [String; 6] {
         tags.join(", "),
         abstract_text(&s.body),
     ]
+    .map(|text| without_long_words(&text))
+}
+
+/// `text` without its words longer than [`MAX_WORD_CHARS`], split where
+/// elasticlunr's tokenizer splits (whitespace and hyphens).
+fn without_long_words(text: &str) -> String {
+    if !text
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .any(|w| w.chars().count() > MAX_WORD_CHARS)
+    {
+        return text.to_string();
+    }
+    text.split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD_CHARS)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The words of `text` whose accent-free form differs, accents removed:
@@ -172,6 +194,71 @@ mod tests {
             "See **bold** at [the video](https://v.example/x) and https://v.example/y or www.example.org.",
         );
         assert_eq!(text, "See bold at the video and or");
+    }
+
+    /// Content is untrusted: elasticlunr-rs's stemmer works on bytes, so feed
+    /// it words mixing multi-byte characters with the suffixes it cuts.
+    #[test]
+    fn the_indexer_takes_any_word_without_panicking() {
+        let pieces = [
+            "é",
+            "ß",
+            "y",
+            "Y",
+            "ies",
+            "sses",
+            "eed",
+            "ed",
+            "ing",
+            "at",
+            "bl",
+            "iz",
+            "ll",
+            "e",
+            "ational",
+            "ousli",
+            "ement",
+            "ion",
+            "t",
+            "s",
+            "ǅ",
+            "İ",
+            "ﬁ",
+            "ą",
+            "ि",
+            "त",
+            "🧑\u{200d}🤝",
+            "\u{301}",
+            "-",
+            "_",
+            "1",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut index = IndexBuilder::new().add_fields(["t"]).build();
+        for i in 0..20_000 {
+            let word: String = (0..1 + next(6))
+                .map(|_| pieces[next(pieces.len())])
+                .collect();
+            index.add_doc(&i.to_string(), [word.as_str()]);
+        }
+        assert!(index.to_json().starts_with('{'));
+    }
+
+    #[test]
+    fn long_words_are_left_out() {
+        let long = "x".repeat(MAX_WORD_CHARS + 1);
+        let ok = "y".repeat(MAX_WORD_CHARS);
+        assert_eq!(
+            without_long_words(&format!("a {long}-b {ok}")),
+            format!("a b {ok}")
+        );
+        assert_eq!(without_long_words("Käldström-Rice x"), "Käldström-Rice x");
     }
 
     #[test]

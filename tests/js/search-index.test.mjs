@@ -85,7 +85,9 @@ test('the index holds each stored title and speaker word under the term elasticl
     const data = JSON.parse(json);
     for (const [ref, doc] of Object.entries(data.documentStore.docs)) {
       for (const field of ['title', 'speakers', 'room']) {
-        for (const term of pipeline.run(elasticlunr.tokenizer(doc[field] || ''))) {
+        // Words over 64 characters are not indexed (src/render/search.rs says why).
+        const words = elasticlunr.tokenizer(doc[field] || '').filter((w) => [...w].length <= 64);
+        for (const term of pipeline.run(words)) {
           assert.ok(hasPosting(data, field, term, ref), `${slug}: ${field} of doc ${ref} (${doc[field]}) holds "${term}"`);
           checked++;
         }
