@@ -57,15 +57,26 @@ async function newPage(context) {
   return page;
 }
 
-const options = (page, list) => page.$$eval(`${list} [role=option]`, (els) => els.map((li) => ({
+/** The result lines in `list`: popup options, or the search page's links. */
+const options = (page, list) => page.$$eval(`${list} > li`, (els) => els.map((li) => ({
   id: li.id,
   selected: li.getAttribute('aria-selected'),
   title: li.querySelector('.search-result-title')?.textContent ?? li.textContent,
   speakers: li.querySelector('.search-result-speakers')?.textContent ?? null,
   meta: li.querySelector('.search-result-meta')?.textContent ?? null,
   marks: [...li.querySelectorAll('mark')].map((m) => m.textContent),
-  href: li.querySelector('a')?.href,
+  href: li.getAttribute('data-href') ?? li.querySelector('a')?.href,
 })));
+
+/** axe-core's WCAG 2.1 AA and best-practice rules over the search UI only (other parts have their own tests). */
+async function axeViolations(page) {
+  await page.addScriptTag({ path: join(repo, 'tests/js/node_modules/axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const include = ['.search-form', '.search-page-form', '#search-results'].filter((sel) => document.querySelector(sel)).map((sel) => [sel]);
+    const r = await window.axe.run({ include }, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
 
 /** Types `text` into the box and waits until its results list shows that query. */
 async function typeAndWait(page, selector, text) {
@@ -100,6 +111,7 @@ test('over HTTP under a path prefix: lazy index, results as you type, arrows and
     got = await typeAndWait(page, input, 'scheduling');
     assert.deepEqual(got.map((o) => o.title).sort(), ['Scheduling Pods at Scale', 'The Scheduler Deep Dive']);
     assert.deepEqual(got.map((o) => o.marks).flat().sort(), ['Scheduler', 'Scheduling']);
+    assert.deepEqual(await axeViolations(page), []);
 
     // Arrows move the active option and wrap; Escape closes; Enter opens.
     await page.keyboard.press('ArrowDown');
@@ -142,6 +154,9 @@ test('no results, accents typed or not, and hostile text shown as text', async (
       assert.equal(got[0]?.title, 'Backstage at Home', q);
       assert.deepEqual(got[0].marks, ['Käldström'], q);
     }
+    // A click opens the session, and the box is there on that page too.
+    await Promise.all([page.waitForNavigation(), page.click('#search-q-results-0')]);
+    assert.equal(await page.textContent('h1'), 'Backstage at Home');
 
     await page.fill('#search-q', '');
     got = await typeAndWait(page, '#search-q', 'hostile');
@@ -157,7 +172,7 @@ test('the search page answers ?q= and keeps the query in its URL', async () => {
   await withServer(fixtureOut, async (server, context) => {
     const page = await newPage(context);
     await page.goto(`${server.url}search-fest/search.html?q=authentication`);
-    await page.waitForSelector('#search-page-q-results [role=option]');
+    await page.waitForSelector('#search-page-q-results li');
     assert.equal(await page.inputValue('#search-page-q'), 'authentication');
     let got = await options(page, '#search-page-q-results');
     assert.deepEqual(got.map((o) => o.title), ['Effortless Mutual Authentication with Cilium']);
@@ -167,6 +182,17 @@ test('the search page answers ?q= and keeps the query in its URL', async () => {
     got = await typeAndWait(page, '#search-page-q', 'hall');
     assert.equal(got.length, 3, 'every session in Hall A, all listed on the search page');
     assert.equal(new URL(page.url()).searchParams.get('q'), 'hall');
+    assert.deepEqual(await axeViolations(page), []);
+    // Arrows move from the box through the result links; Enter follows one.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate(() => document.activeElement.href), got[1].href);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'search-page-q');
+    await page.keyboard.press('ArrowDown');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    assert.equal(page.url(), got[0].href);
     assert.deepEqual(page.errors, []);
   });
 });
@@ -266,7 +292,7 @@ test('demo: seed 004, a popup too small for every match offers them all on the s
     await page.keyboard.press('ArrowUp');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     assert.equal(page.url(), `${server.url}${slug}/search.html?q=Kubernetes`);
-    await page.waitForSelector('#search-page-q-results [role=option]');
+    await page.waitForSelector('#search-page-q-results li');
     assert.equal((await options(page, '#search-page-q-results')).length, count);
     assert.deepEqual(page.errors, []);
   });

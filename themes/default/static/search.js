@@ -471,10 +471,11 @@
   var POPUP_LIMIT = 8;
 
   /**
-   * One search box. `list` is where results go; in the nav it sits in a
-   * popup under the box, on the search page it is the page's result list.
-   * The box is an ARIA combobox: focus stays in it, arrows move the active
-   * option, Enter opens it, Escape closes the popup or clears the box.
+   * One search box and where its results go. In the nav (`popup` given) the
+   * box is an ARIA combobox over a listbox popup: focus stays in the box,
+   * arrows move the active option, Enter opens it, Escape closes the popup
+   * and then clears the box. On the search page (`pageMode`) results are a
+   * plain list of links: arrows move between the box and the links.
    */
   function SearchBox(input, list, status, popup, pageMode) {
     this.input = input;
@@ -487,22 +488,28 @@
     this.base = (input.getAttribute('data-index') || '').replace(/[^/]*$/, '');
     this.searchPage = input.form ? input.form.getAttribute('action') : '';
     this.seq = 0;
-    input.setAttribute('role', 'combobox');
-    input.setAttribute('aria-autocomplete', 'list');
-    input.setAttribute('aria-controls', list.id);
-    input.setAttribute('aria-expanded', 'false');
     var self = this;
+    if (popup) {
+      input.setAttribute('role', 'combobox');
+      input.setAttribute('aria-autocomplete', 'list');
+      input.setAttribute('aria-controls', list.id);
+      input.setAttribute('aria-expanded', 'false');
+      // Keep focus in the box while an option is clicked; close when focus leaves.
+      popup.addEventListener('mousedown', function (e) { e.preventDefault(); });
+      list.addEventListener('click', function (e) {
+        var li = e.target.closest ? e.target.closest('[role=option]') : null;
+        if (li) self.follow(li, e);
+      });
+      input.addEventListener('blur', function () { self.close(); });
+    } else {
+      list.addEventListener('keydown', function (e) { self.listKey(e); });
+    }
     input.addEventListener('focus', function () {
       loadIndex(input).catch(function () {});
-      if (!pageMode && input.value.trim()) self.run();
+      if (popup && input.value.trim()) self.run();
     });
     input.addEventListener('input', function () { self.run(); });
     input.addEventListener('keydown', function (e) { self.key(e); });
-    if (popup) {
-      // Keep focus in the box while a result is clicked; close when focus leaves.
-      popup.addEventListener('mousedown', function (e) { e.preventDefault(); });
-      input.addEventListener('blur', function () { self.close(); });
-    }
   }
 
   SearchBox.prototype.run = function () {
@@ -532,12 +539,25 @@
     if (this.popup) this.open(true);
   };
 
+  /** The lines of one result: title and speakers with matched words marked, then time and room. */
+  function resultLines(parent, doc, terms) {
+    var title = el('span', 'search-result-title');
+    appendHighlighted(title, doc.title || '', terms);
+    parent.appendChild(title);
+    if (doc.speakers) {
+      var sp = el('span', 'search-result-speakers');
+      appendHighlighted(sp, doc.speakers, terms);
+      parent.appendChild(sp);
+    }
+    var meta = [doc.time, doc.room].filter(Boolean).join(' · ');
+    if (meta) parent.appendChild(el('span', 'search-result-meta', meta));
+  }
+
   SearchBox.prototype.show = function (results, query, terms) {
     var list = this.list;
     while (list.firstChild) list.removeChild(list.firstChild);
     this.options = [];
-    this.active = -1;
-    this.input.removeAttribute('aria-activedescendant');
+    this.setActive(-1);
     if (!query.trim()) {
       this.status.textContent = '';
       list.removeAttribute('data-query');
@@ -545,33 +565,24 @@
       return;
     }
     var shown = this.pageMode ? results : results.slice(0, POPUP_LIMIT);
-    var self = this;
-    shown.forEach(function (r) {
-      var doc = r.doc || {};
+    for (var i = 0; i < shown.length; i++) {
+      var doc = shown[i].doc || {};
+      var href = new URL(this.base + (doc.url || ''), location.href).href;
       var li = el('li', 'search-result');
-      var a = el('a');
-      a.href = self.base + (doc.url || '');
-      a.tabIndex = -1;
-      var title = el('span', 'search-result-title');
-      appendHighlighted(title, doc.title || '', terms);
-      a.appendChild(title);
-      if (doc.speakers) {
-        var sp = el('span', 'search-result-speakers');
-        appendHighlighted(sp, doc.speakers, terms);
-        a.appendChild(sp);
+      if (this.pageMode) {
+        var a = el('a');
+        a.href = href;
+        resultLines(a, doc, terms);
+        li.appendChild(a);
+        list.appendChild(li);
+      } else {
+        resultLines(li, doc, terms);
+        this.addOption(li, href);
       }
-      var meta = [doc.time, doc.room].filter(Boolean).join(' · ');
-      if (meta) a.appendChild(el('span', 'search-result-meta', meta));
-      li.appendChild(a);
-      self.addOption(li);
-    });
+    }
     if (shown.length < results.length) {
-      var more = el('li', 'search-more');
-      var link = el('a', '', 'Show all ' + results.length + ' results');
-      link.href = this.searchPage + '?q=' + encodeURIComponent(query);
-      link.tabIndex = -1;
-      more.appendChild(link);
-      this.addOption(more);
+      var more = el('li', 'search-more', 'Show all ' + results.length + ' results');
+      this.addOption(more, new URL(this.searchPage + '?q=' + encodeURIComponent(query), location.href).href);
     }
     list.setAttribute('data-query', query);
     if (results.length === 0) {
@@ -582,17 +593,27 @@
     this.open(true);
   };
 
-  SearchBox.prototype.addOption = function (li) {
+  SearchBox.prototype.addOption = function (li, href) {
     li.id = this.list.id + '-' + this.options.length;
     li.setAttribute('role', 'option');
     li.setAttribute('aria-selected', 'false');
+    li.setAttribute('data-href', href);
     this.list.appendChild(li);
     this.options.push(li);
   };
 
+  SearchBox.prototype.follow = function (li, e) {
+    var href = li.getAttribute('data-href');
+    if (!href) return;
+    // Ctrl/⌘-click or a middle click opens a new tab, as a link would.
+    if (e && (e.ctrlKey || e.metaKey || e.button === 1)) window.open(href, '_blank', 'noopener');
+    else location.href = href;
+  };
+
   SearchBox.prototype.open = function (yes) {
+    if (!this.popup) return;
     this.input.setAttribute('aria-expanded', yes && this.options.length ? 'true' : 'false');
-    if (this.popup) this.popup.hidden = !yes;
+    this.popup.hidden = !yes;
   };
 
   SearchBox.prototype.close = function () {
@@ -603,6 +624,7 @@
   SearchBox.prototype.setActive = function (i) {
     if (this.active >= 0 && this.options[this.active]) this.options[this.active].setAttribute('aria-selected', 'false');
     this.active = i;
+    if (!this.popup) return;
     if (i < 0) {
       this.input.removeAttribute('aria-activedescendant');
       return;
@@ -614,25 +636,8 @@
   };
 
   SearchBox.prototype.key = function (e) {
-    var n = this.options.length;
-    var popupClosed = this.popup && this.popup.hidden;
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      if (!n) return;
-      e.preventDefault();
-      if (popupClosed) { this.open(true); return; }
-      var step = e.key === 'ArrowDown' ? 1 : -1;
-      var next = this.active < 0 ? (step > 0 ? 0 : n - 1) : (this.active + step + n) % n;
-      this.setActive(next);
-    } else if (e.key === 'Enter') {
-      if (this.active >= 0 && !popupClosed) {
-        e.preventDefault();
-        var a = this.options[this.active].querySelector('a');
-        if (a) location.href = a.href;
-      } else if (this.pageMode) {
-        e.preventDefault();
-      }
-    } else if (e.key === 'Escape') {
-      if (this.popup && !popupClosed) {
+    if (e.key === 'Escape') {
+      if (this.popup && !this.popup.hidden) {
         e.preventDefault();
         this.close();
       } else if (this.input.value) {
@@ -640,7 +645,41 @@
         this.input.value = '';
         this.run();
       }
+      return;
     }
+    if (this.pageMode) {
+      var first = this.list.querySelector('a');
+      if (e.key === 'ArrowDown' && first) {
+        e.preventDefault();
+        first.focus();
+      } else if (e.key === 'Enter') {
+        e.preventDefault();
+      }
+      return;
+    }
+    var n = this.options.length;
+    var closed = this.popup.hidden;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      if (!n) return;
+      e.preventDefault();
+      if (closed) { this.open(true); return; }
+      var step = e.key === 'ArrowDown' ? 1 : -1;
+      this.setActive(this.active < 0 ? (step > 0 ? 0 : n - 1) : (this.active + step + n) % n);
+    } else if (e.key === 'Enter' && this.active >= 0 && !closed) {
+      e.preventDefault();
+      this.follow(this.options[this.active]);
+    }
+  };
+
+  /** Arrows between the result links of the search page; up from the first returns to the box. */
+  SearchBox.prototype.listKey = function (e) {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    var links = Array.prototype.slice.call(this.list.querySelectorAll('a'));
+    var i = links.indexOf(document.activeElement);
+    if (i < 0) return;
+    e.preventDefault();
+    var next = e.key === 'ArrowDown' ? Math.min(i + 1, links.length - 1) : i - 1;
+    if (next < 0) this.input.focus(); else links[next].focus();
   };
 
   function status(id) {
@@ -670,7 +709,6 @@
     if (pageInput && results && pageInput.getAttribute('data-index')) {
       var pageList = el('ul', 'search-results search-results-page');
       pageList.id = 'search-page-q-results';
-      pageList.setAttribute('role', 'listbox');
       pageList.setAttribute('aria-label', 'Matching sessions');
       var pageStatus = status('search-page-q-status');
       results.appendChild(pageStatus);
