@@ -23,6 +23,10 @@ use crate::model::{BodyKind, Event, Link, Session};
 use crate::render::{RenderContext, base_host, session_uid, urls};
 use crate::time::rfc3339;
 
+/// Written where the version goes, then overwritten with the digest of the
+/// JSON file (hex of the same length), so each file is written only once.
+pub const VERSION_PLACEHOLDER: &str = "@@confsite-version@@";
+
 /// Numeric ids start here, so every id has 7 to 10 digits and the c3voc
 /// slug `<acronym>-<id>-<slug>` always has the shape the XSD asks for.
 const MIN_ID: u32 = 1_000_000;
@@ -199,6 +203,18 @@ impl<'a> Program<'a> {
             days,
             sessions,
         })
+    }
+}
+
+impl Program<'_> {
+    /// About how many bytes a schedule file of this program takes, so the
+    /// writers allocate once instead of growing a large buffer step by step.
+    pub fn size_hint(&self) -> usize {
+        self.sessions
+            .iter()
+            .map(|s| s.session.body.len() + s.session.title.len() + 1500)
+            .sum::<usize>()
+            + 4096
     }
 }
 

@@ -34,15 +34,15 @@ fn schedule_files(ctx: &RenderContext, event: &Event) -> Vec<OutputFile> {
     let Some(program) = c3voc::Program::new(ctx, event) else {
         return Vec::new();
     };
-    let digest = schedule_json::digest(&program);
-    let version: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     let base = &ctx.site.config.base_url;
     let xml_url = urls::absolute(base, &urls::schedule_xml(event));
     let json_url = urls::absolute(base, &urls::schedule_json(event));
-
-    let mut json = Vec::new();
-    schedule_json::write(&program, &version, &mut json);
-    let xml = schedule_xml::write(&program, &version, &xml_url);
+    // The two files are large for a big program: write them side by side.
+    let ((json, version), (mut xml, version_at)) = rayon::join(
+        || schedule_json::write(&program),
+        || schedule_xml::write(&program, &xml_url),
+    );
+    xml[version_at..version_at + version.len()].copy_from_slice(version.as_bytes());
     let mut version_file = serde_json::to_vec_pretty(&VersionJson {
         version: &version,
         schedule_xml: xml_url,

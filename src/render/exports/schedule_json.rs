@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use sha2::{Digest, Sha256};
 
-use super::c3voc::{DayOut, LinkOut, Program, SessionOut, format_duration};
+use super::c3voc::{DayOut, LinkOut, Program, SessionOut, VERSION_PLACEHOLDER, format_duration};
 use crate::model::BodyKind;
 
 /// The schema the file declares (and is tested against).
@@ -347,18 +347,30 @@ fn doc<'a>(program: &'a Program<'a>, version: &'a str) -> Doc<'a> {
     }
 }
 
-/// A digest of everything the exports say about `program` (the JSON holds
-/// all of it, the XML a subset), without the version itself: the same
-/// program always gives the same digest.
-pub fn digest(program: &Program) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    serde_json::to_writer(&mut hasher, &doc(program, "")).expect("plain data always serializes");
-    hasher.finalize().into()
-}
-
-/// Writes `program` as JSON with `version` as its schedule version.
-pub fn write(program: &Program, version: &str, out: &mut Vec<u8>) {
-    serde_json::to_writer_pretty(&mut *out, &doc(program, version))
+/// Writes `program` as JSON and returns it with its version: a digest of
+/// the file itself, so the same program always gives the same version.
+///
+/// The version's place is found as the placeholder's first occurrence: only
+/// the fixed `$schema` and `generator` come before it.
+pub fn write(program: &Program) -> (Vec<u8>, String) {
+    let mut out = Vec::with_capacity(program.size_hint());
+    serde_json::to_writer_pretty(&mut out, &doc(program, VERSION_PLACEHOLDER))
         .expect("plain data always serializes");
     out.push(b'\n');
+    let digest = Sha256::digest(&out);
+    let version: String = digest[..VERSION_PLACEHOLDER.len() / 2]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let at = find(&out, 0, VERSION_PLACEHOLDER).expect("the version placeholder is written");
+    out[at..at + version.len()].copy_from_slice(version.as_bytes());
+    (out, version)
+}
+
+/// Byte offset of `needle` in `haystack` at or after `from`.
+pub fn find(haystack: &[u8], from: usize, needle: &str) -> Option<usize> {
+    haystack[from..]
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+        .map(|i| from + i)
 }

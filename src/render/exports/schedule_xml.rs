@@ -11,25 +11,28 @@ use std::io;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
+use super::c3voc::VERSION_PLACEHOLDER;
 use super::c3voc::{DayOut, Program, SessionOut, format_duration};
-use super::schedule_json::GENERATOR;
+use super::schedule_json::{GENERATOR, find};
 
 /// The XSD's duration pattern allows two hour digits.
 const MAX_XML_MINUTES: i64 = 99 * 60 + 59;
 
 type W = Writer<Vec<u8>>;
 
-/// Writes `program` as XML with `version` as its schedule version; `url` is
-/// the file's own public address.
-pub fn write(program: &Program, version: &str, url: &str) -> Vec<u8> {
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
-    write_doc(&mut w, program, version, url).expect("writing to memory cannot fail");
+/// Writes `program` as XML; `url` is the file's own public address. The
+/// version is left as [`VERSION_PLACEHOLDER`], at the returned offset, for
+/// the caller to fill in once the JSON's digest is known.
+pub fn write(program: &Program, url: &str) -> (Vec<u8>, usize) {
+    let mut w = Writer::new_with_indent(Vec::with_capacity(program.size_hint()), b' ', 2);
+    let mut version_at = 0;
+    write_doc(&mut w, program, url, &mut version_at).expect("writing to memory cannot fail");
     let mut out = w.into_inner();
     out.push(b'\n');
-    out
+    (out, version_at)
 }
 
-fn write_doc(w: &mut W, p: &Program, version: &str, url: &str) -> io::Result<()> {
+fn write_doc(w: &mut W, p: &Program, url: &str, version_at: &mut usize) -> io::Result<()> {
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     w.create_element("schedule").write_inner_content(|w| {
         w.create_element("generator")
@@ -37,7 +40,9 @@ fn write_doc(w: &mut W, p: &Program, version: &str, url: &str) -> io::Result<()>
             .with_attribute(("version", GENERATOR.version))
             .write_empty()?;
         text_element(w, "url", url)?;
-        text_element(w, "version", version)?;
+        let before = w.get_ref().len();
+        text_element(w, "version", VERSION_PLACEHOLDER)?;
+        *version_at = find(w.get_ref(), before, VERSION_PLACEHOLDER).expect("just written");
         w.create_element("conference").write_inner_content(|w| {
             text_element(w, "acronym", &p.acronym)?;
             text_element(w, "title", p.title)?;
@@ -169,7 +174,10 @@ fn text_element(w: &mut W, name: &str, text: &str) -> io::Result<()> {
 /// Drops the characters XML 1.0 cannot represent, even escaped.
 fn clean(text: &str) -> Cow<'_, str> {
     let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
-    if text.chars().all(allowed) {
+    // Fast path on bytes: the only candidates are C0 controls and U+FFFE/U+FFFF,
+    // whose UTF-8 starts with 0xEF (as many other characters' do).
+    let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF;
+    if !text.bytes().any(suspect) || text.chars().all(allowed) {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.chars().filter(|&c| allowed(c)).collect())
