@@ -71,13 +71,13 @@ pub fn render_in_memory(options: &BuildOptions) -> Result<Rendered, Failed> {
         f
     }));
     timings.push(("check", t.elapsed()));
-    let t = Instant::now();
-    let files = render::render_site(&RenderContext {
+    let rendered = render::render_site(&RenderContext {
         site: &loaded.site,
         themes: &themes,
         build_time,
     })?;
-    timings.push(("render", t.elapsed()));
+    timings.extend(rendered.timings);
+    let files = rendered.files;
     Ok(Rendered {
         site: loaded.site,
         files,

@@ -4,6 +4,7 @@
 //! `import` (source documents → content pages) → `content` (pages → model)
 //! → `model` → `check` / `render` (model → files in memory) → `output` (files → disk).
 
+pub mod bench;
 pub mod build;
 pub mod check;
 pub mod content;
@@ -13,6 +14,8 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod slugs;
+pub mod synthetic;
 pub mod theme;
 pub mod time;

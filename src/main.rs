@@ -7,11 +7,11 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use confsite::build::{self, BuildOptions};
-use confsite::check::{self, Finding};
-use confsite::content::{self, LoadOptions};
+use confsite::check;
+use confsite::content::LoadOptions;
 use confsite::diagnostic::{Failed, Level};
 use confsite::import::{self, Format, ImportOptions};
-use confsite::{scaffold, theme};
+use confsite::{bench, scaffold, theme};
 
 #[derive(Parser)]
 #[command(
@@ -77,6 +77,16 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Build, serve on localhost, rebuild on change and reload open tabs.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Address to listen on (keep it local unless you mean to share the preview).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+    },
     /// Validate everything and print every problem; non-zero exit on errors.
     Check {
         #[arg(long, default_value = ".")]
@@ -86,6 +96,24 @@ enum Command {
         /// `--deny warnings` makes warnings fail too.
         #[arg(long, value_enum)]
         deny: Option<Deny>,
+    },
+    /// Benchmark builds of generated programs (per-stage times, peak memory).
+    Bench {
+        /// Program sizes, e.g. `--sessions 1000,10000,100000`.
+        #[arg(long, value_delimiter = ',', default_value = "1000,10000")]
+        sessions: Vec<usize>,
+        /// Builds per size; the report gives the median and the range.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Measure one size in this process and print JSON (used by `bench` itself).
+        #[arg(long, hide = true)]
+        single: Option<usize>,
+        /// Only write the generated program (of the first size) into DIR.
+        #[arg(long)]
+        write_site: Option<PathBuf>,
+        /// Only write the same program as a Hugo site into DIR.
+        #[arg(long)]
+        write_hugo: Option<PathBuf>,
     },
     /// See and copy the bundled themes.
     Theme {
@@ -206,15 +234,7 @@ fn run(command: Command) -> Result<ExitCode, Failed> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { root, format, deny } => {
-            let findings: Vec<Finding> = match content::load_site(&root, &LoadOptions::default()) {
-                Ok(loaded) => {
-                    let mut all: Vec<Finding> =
-                        loaded.warnings.into_iter().map(Finding::from).collect();
-                    all.extend(check::check_site(&loaded.site));
-                    all
-                }
-                Err(Failed(diags)) => diags.into_iter().map(Finding::from).collect(),
-            };
+            let findings = check::check_root(&root, &LoadOptions::default());
             match format {
                 CheckFormat::Json => println!("{}", check::findings_json(&findings)),
                 CheckFormat::Text => {
@@ -234,6 +254,36 @@ fn run(command: Command) -> Result<ExitCode, Failed> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Serve { root, port, bind } => {
+            let server = confsite::serve::start(&root, std::net::SocketAddr::new(bind, port))?;
+            println!(
+                "serving {} at {} (Ctrl-C to stop)",
+                root.display(),
+                server.url
+            );
+            server.wait();
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            sessions,
+            runs,
+            single,
+            write_site,
+            write_hugo,
+        } => {
+            let first = sessions.first().copied().unwrap_or(1000);
+            if let Some(dir) = write_site {
+                bench::write(&dir, first, false)?;
+            } else if let Some(dir) = write_hugo {
+                bench::write(&dir, first, true)?;
+            } else if let Some(n) = single {
+                let report = bench::measure(n, runs)?;
+                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+            } else {
+                print!("{}", bench::run(&sessions, runs)?);
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Theme { action } => theme_command(action),
     }

@@ -51,6 +51,19 @@ pub struct LoadOptions {
 
 /// Reads the whole site under `root`. Fails with every error found.
 pub fn load_site(root: &Path, options: &LoadOptions) -> Result<Loaded, Failed> {
+    match load_site_partial(root, options) {
+        (Some(site), diags) if !has_errors(&diags) => Ok(Loaded {
+            site,
+            warnings: diags,
+        }),
+        (_, diags) => Err(Failed(diags)),
+    }
+}
+
+/// Reads as much of the site as can be read: pages with errors are left
+/// out of the model (and reported), so `check` can still look at the rest.
+/// The site is `None` only when the config itself cannot be read.
+pub fn load_site_partial(root: &Path, options: &LoadOptions) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let config = load_config(root, options, &mut diags);
     let content = root.join(CONTENT_DIR);
@@ -81,14 +94,7 @@ pub fn load_site(root: &Path, options: &LoadOptions) -> Result<Loaded, Failed> {
         diags.extend(event_diags);
         events.extend(event);
     }
-
-    match config {
-        Some(config) if !has_errors(&diags) => Ok(Loaded {
-            site: Site { config, events },
-            warnings: diags,
-        }),
-        _ => Err(Failed(diags)),
-    }
+    (config.map(|config| Site { config, events }), diags)
 }
 
 fn is_hidden(path: &Path) -> bool {

@@ -16,9 +16,11 @@ pub mod structured; // detection and shared pieces of the structured formats
 
 pub mod blog_notes; // 001: attendee's blog post linking session pages
 pub mod flat_schedule; // 002: schedule page flattened to text
-pub mod sched_export;
+pub mod sched_export; // 004: schedule-site export of a conference day
 pub mod talk_list; // 000: titles followed by description paragraphs
-pub mod video_summaries; // 003: Markdown video summaries // 004: schedule-site export of a conference day
+pub mod video_summaries; // 003: Markdown video summaries
+
+mod text; // what the format parsers share
 
 use std::path::Path;
 

@@ -11,7 +11,7 @@ pub mod publish;
 pub mod search;
 pub mod urls;
 
-use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -29,39 +29,54 @@ pub struct RenderContext<'a> {
     pub build_time: Timestamp,
 }
 
-/// Renders the whole site. Files come back sorted by path.
-pub fn render_site(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
+/// Renders the whole site. Files come back sorted by path, with the time
+/// each renderer took (for `build --timings` and the benchmark).
+pub fn render_site(ctx: &RenderContext) -> Result<Rendered, Failed> {
+    let mut timings = Vec::new();
+    let t = Instant::now();
     let mut files = html::render(ctx)?;
-    let per_event: Vec<Vec<OutputFile>> = ctx
-        .site
-        .events
-        .par_iter()
-        .map(|event| {
-            let mut out = ics::render_event(ctx, event);
-            out.extend(search::render_event(ctx, event));
-            out.extend(exports::render_event(ctx, event));
-            out
-        })
-        .collect();
-    files.extend(per_event.into_iter().flatten());
+    timings.push(("html", t.elapsed()));
+    type EventRenderer = fn(&RenderContext, &Event) -> Vec<OutputFile>;
+    let renderers: [(&'static str, EventRenderer); 3] = [
+        ("feeds", ics::render_event),
+        ("search", search::render_event),
+        ("exports", exports::render_event),
+    ];
+    for (name, render_event) in renderers {
+        let t = Instant::now();
+        let per_event: Vec<Vec<OutputFile>> = ctx
+            .site
+            .events
+            .par_iter()
+            .map(|event| render_event(ctx, event))
+            .collect();
+        files.extend(per_event.into_iter().flatten());
+        timings.push((name, t.elapsed()));
+    }
     files.extend(publish::render(ctx, &files));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
-    let mut diags = Vec::new();
-    for f in &files {
-        if seen.insert(&f.path, ()).is_some() {
-            diags.push(Diagnostic::error(
-                &f.path,
+    files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    let diags: Vec<Diagnostic> = files
+        .windows(2)
+        .filter(|w| w[0].path == w[1].path)
+        .map(|w| {
+            Diagnostic::error(
+                &w[0].path,
                 0,
                 "two outputs want the same path (a slug clash between pages?)",
-            ));
-        }
-    }
+            )
+        })
+        .collect();
     if diags.is_empty() {
-        Ok(files)
+        Ok(Rendered { files, timings })
     } else {
         Err(Failed(diags))
     }
+}
+
+/// The rendered site in memory.
+pub struct Rendered {
+    pub files: Vec<OutputFile>,
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Host part of the site's base URL, for globally unique feed UIDs.

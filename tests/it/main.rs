@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod exports;
 mod feeds;
+mod import_demo;
 mod import_lists;
 mod import_schedules;
 mod import_write;
