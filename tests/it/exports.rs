@@ -259,8 +259,12 @@ fn sessions_carry_people_rooms_tracks_and_links() {
     assert_eq!(ada_ids.len(), 2);
     assert_eq!(ada_ids[0], ada_ids[1]);
 
-    // Notes are not an abstract.
+    // Notes are not an abstract, and a URL with a space is written as a URI.
     let (_, e) = by_title(&doc, "Sunday panel");
+    assert_eq!(
+        e["links"][0]["url"],
+        "https://example.org/Folien%20Sonntag%20%C3%A4.pdf"
+    );
     assert_eq!(e["abstract"], "");
     assert_eq!(e["description"], "My notes: the panel agreed on *nothing*.");
 

@@ -10,9 +10,11 @@ import json
 import os
 import re
 import subprocess
+import uuid
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
@@ -70,13 +72,65 @@ def test_schedule_xml_is_valid_against_the_xsd(event):
     assert "validates" in result.stderr, result.stderr
 
 
+def format_checker() -> jsonschema.FormatChecker:
+    """jsonschema's format checks, plus the formats the c3voc schema uses
+    that jsonschema checks only with optional packages (date, date-time,
+    uri, uuid), checked here with the standard library."""
+    checker = jsonschema.FormatChecker()
+
+    @checker.checks("date-time", raises=ValueError)
+    def _date_time(value):
+        if not isinstance(value, str):
+            return True
+        if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", value):
+            return False
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is not None
+
+    @checker.checks("date", raises=ValueError)
+    def _date(value):
+        if not isinstance(value, str):
+            return True
+        return bool(re.fullmatch(r"\d{4}-\d\d-\d\d", value)) and bool(date.fromisoformat(value))
+
+    @checker.checks("uri", raises=ValueError)
+    def _uri(value):
+        if not isinstance(value, str):
+            return True
+        parts = urlsplit(value)
+        return (
+            bool(parts.scheme)
+            and (bool(parts.netloc) or parts.scheme == "mailto")
+            and not re.search(r"\s", value)
+        )
+
+    @checker.checks("uuid", raises=ValueError)
+    def _uuid(value):
+        if not isinstance(value, str):
+            return True
+        return str(uuid.UUID(value)) == value.lower()
+
+    return checker
+
+
+def test_the_format_checks_catch_bad_values():
+    checker = format_checker()
+    for fmt, good, bad in [
+        ("date-time", "2025-03-30T01:00:00+01:00", "2025-03-30 01:00"),
+        ("date", "2025-03-30", "30.03.2025"),
+        ("uri", "https://example.org/a?b=1", "not a uri"),
+        ("uuid", "8079583e-8321-506c-95af-fd2903a5f075", "8079583e"),
+    ]:
+        assert checker.conforms(good, fmt), (fmt, good)
+        assert not checker.conforms(bad, fmt), (fmt, bad)
+
+
 @pytest.mark.parametrize("event", scheduled_events(), ids=lambda p: p.name)
 def test_schedule_json_is_valid_against_the_schema(event):
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     assert cls is jsonschema.Draft6Validator, "the schema names draft-06"
     cls.check_schema(schema)
-    validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+    validator = cls(schema, format_checker=format_checker())
     doc = json.loads((event / "schedule.json").read_text(encoding="utf-8"))
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
     assert not errors, "\n".join(

@@ -12,10 +12,12 @@
 //!   01:00 stays on its evening's day;
 //! - `HH:MM` durations and the grid step (`timeslot_duration`).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use jiff::Zoned;
 use jiff::civil::{Date, Time};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -114,6 +116,8 @@ pub struct PersonOut<'a> {
 
 pub struct LinkOut<'a> {
     pub link: &'a Link,
+    /// The link's URL with what a URI cannot hold percent-encoded.
+    pub url: Cow<'a, str>,
     /// The c3voc reference type closest to the link's kind, when there is one.
     pub c3voc_type: Option<&'static str>,
     /// The link's title, else its kind: apps show this as the link text.
@@ -184,7 +188,7 @@ impl<'a> Program<'a> {
             })
             .collect();
         let url = match &event.url {
-            Some(u) if is_http(u) => u.clone(),
+            Some(u) if is_http(u) => uri(u).into_owned(),
             _ => urls::absolute(base_url, &urls::event_home(event)),
         };
         Some(Program {
@@ -281,6 +285,7 @@ fn session_out<'a>(
 fn link_out(link: &Link) -> LinkOut<'_> {
     LinkOut {
         link,
+        url: uri(&link.url),
         c3voc_type: reference_type(&link.kind),
         text: link.title.as_deref().unwrap_or(&link.kind),
     }
@@ -533,6 +538,26 @@ fn zone_name_pattern(z: &str) -> bool {
         })
 }
 
+/// Characters a URI cannot hold as they are (RFC 3986); non-ASCII is
+/// always encoded. A page may hold `https://x.org/a b`; both schemas want a URI.
+const NOT_IN_URI: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// `url` as a URI: what it cannot hold percent-encoded, the rest untouched.
+pub fn uri(url: &str) -> Cow<'_, str> {
+    let url = url.trim();
+    utf8_percent_encode(url, NOT_IN_URI).into()
+}
+
 fn is_http(u: &str) -> bool {
     let l = u.trim().to_ascii_lowercase();
     l.starts_with("https://") || l.starts_with("http://")
@@ -585,5 +610,18 @@ mod tests {
         assert_eq!(hex_color("#12ab3C").as_deref(), Some("#12ab3c"));
         assert_eq!(hex_color("teal"), None);
         assert_eq!(format_duration(95), "01:35");
+    }
+
+    #[test]
+    fn urls_become_uris() {
+        assert_eq!(
+            uri("https://x.org/a b?q=<1>"),
+            "https://x.org/a%20b?q=%3C1%3E"
+        );
+        assert_eq!(uri("https://x.org/caf\u{e9}"), "https://x.org/caf%C3%A9");
+        assert!(matches!(
+            uri("https://x.org/a?b=1&c=%20#f"),
+            Cow::Borrowed(_)
+        ));
     }
 }

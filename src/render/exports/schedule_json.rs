@@ -245,7 +245,7 @@ fn event_json<'a>(s: &'a SessionOut<'a>) -> EventJson<'a> {
 fn reference_json<'a>(l: &'a LinkOut<'a>) -> ReferenceJson<'a> {
     ReferenceJson {
         kind: l.c3voc_type,
-        url: &l.link.url,
+        url: &l.url,
         title: l.text,
     }
 }

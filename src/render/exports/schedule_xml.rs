@@ -153,7 +153,7 @@ fn write_event(w: &mut W, s: &SessionOut) -> io::Result<()> {
                 links.write_inner_content(|w| {
                     for link in &s.links {
                         w.create_element("link")
-                            .with_attribute(("href", &*clean(&link.link.url)))
+                            .with_attribute(("href", &*clean(&link.url)))
                             .with_attribute(("type", &*clean(&link.link.kind)))
                             .write_text_content(BytesText::new(&clean(link.text)))?;
                     }
