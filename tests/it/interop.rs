@@ -1131,3 +1131,109 @@ fn format_names_round_trip_through_the_cli_value() {
         assert_eq!(parsed, f);
     }
 }
+
+/// The whole path a user takes: `confsite build`, then `confsite import
+/// --format schedule-json` of the built file into another site, which builds
+/// and holds the same sessions.
+#[test]
+fn cli_import_of_a_built_schedule_json_gives_the_same_sessions() {
+    let out = tempfile::tempdir().unwrap();
+    let built = out.path().join("built");
+    crate::common::confsite_ok(
+        &fixture("site"),
+        &["build", "--root", ".", "--output", built.to_str().unwrap()],
+    );
+    let site = tempfile::tempdir().unwrap();
+    write_files(
+        site.path(),
+        &[(
+            "confsite.yaml",
+            "title: Copy\nbase_url: https://copy.example.org/\n",
+        )],
+    );
+    let schedule = built.join("nightconf/schedule.json");
+    for format in ["schedule-json", "schedule-xml"] {
+        let file = if format == "schedule-json" {
+            schedule.clone()
+        } else {
+            built.join("nightconf/schedule.xml")
+        };
+        let event = format!("copy-{format}");
+        let run = crate::common::confsite_ok(
+            site.path(),
+            &[
+                "import",
+                "--format",
+                format,
+                "--event",
+                &event,
+                file.to_str().unwrap(),
+            ],
+        );
+        let stderr = crate::common::stderr(&run);
+        assert!(!stderr.contains("error"), "{stderr}");
+    }
+    crate::common::confsite_ok(site.path(), &["build", "--root", "."]);
+    let before = load_site(&fixture("site"), &LoadOptions::default())
+        .unwrap()
+        .site
+        .events
+        .into_iter()
+        .find(|e| e.slug == "nightconf")
+        .unwrap();
+    let after = load_site(site.path(), &LoadOptions::default())
+        .unwrap()
+        .site;
+    let json_copy = after
+        .events
+        .iter()
+        .find(|e| e.slug == "copy-schedule-json")
+        .unwrap();
+    assert_same_sessions(&before, json_copy);
+    let xml_copy = after
+        .events
+        .iter()
+        .find(|e| e.slug == "copy-schedule-xml")
+        .unwrap();
+    assert_eq!(xml_copy.sessions.len(), before.scheduled().count());
+    // The rebuilt copy exports the kept guid again: apps see the same session.
+    let again = crate::common::read(site.path().join("output/copy-schedule-json/schedule.json"));
+    assert!(again.contains("\"guid\": \"8079583e-8321-506c-95af-fd2903a5f075\""));
+}
+
+/// Untrusted documents, cut anywhere or with bytes flipped, give
+/// diagnostics, never a panic.
+#[test]
+fn damaged_documents_never_panic() {
+    let cases = [
+        ("c3voc/examples/pretalx-democon.json", Format::ScheduleJson),
+        ("c3voc/examples/hub-schedule2.json", Format::ScheduleJson),
+        ("pentabarf/schedule.xml", Format::ScheduleXml),
+        ("sessionize/view-all.json", Format::Sessionize),
+        ("csv/program.csv", Format::Csv),
+    ];
+    let options = ImportOptions {
+        timezone: Some("Europe/Berlin".into()),
+        ..ImportOptions::default()
+    };
+    for (rel, format) in cases {
+        let text = std::fs::read_to_string(fixture(rel)).unwrap();
+        let cuts: Vec<usize> = (0..text.len())
+            .step_by(text.len() / 150 + 1)
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for &cut in &cuts {
+            let _ = format.parse(&text[..cut], Path::new(rel), &options);
+            let mut mangled = text.clone().into_bytes();
+            // Swap in characters that matter to each syntax.
+            for (i, b) in mangled.iter_mut().enumerate().skip(cut).step_by(97) {
+                if b.is_ascii() {
+                    *b = b"<>\"&,;:{}[]\n\t\0"[i % 14];
+                }
+            }
+            let mangled = String::from_utf8_lossy(&mangled);
+            let _ = format.parse(&mangled, Path::new(rel), &options);
+            let _ = detect_structured(&mangled);
+        }
+    }
+}
