@@ -291,7 +291,7 @@ fn read_json(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Sch
             }
         }
         // Document order (the room maps came back sorted by name).
-        raw_events.sort_by_key(|(line, raw, ..)| (*line, raw.get().as_ptr() as usize));
+        raw_events.sort_by_key(|(_, raw, ..)| raw.get().as_ptr() as usize);
         for (line, raw, room, day) in raw_events {
             if !room.is_empty() && !room_order.contains(&room) {
                 room_order.push(room.clone());

@@ -24,11 +24,23 @@ use crate::content::pages::{
 use crate::diagnostic::Diagnostic;
 use crate::time;
 
-/// True when `value` has the shape of the `view/All` export.
+/// True when `value` has the shape of the `view/All` export, or of a
+/// grouped view (which the parser refuses with advice).
 pub fn looks_like(value: &Value) -> bool {
     ["sessions", "speakers", "rooms"]
         .iter()
         .all(|k| value.get(k).is_some_and(Value::is_array))
+        || is_grouped_view(value)
+}
+
+/// `view/Sessions` and `view/GridSmart`: a list of groups, each with sessions.
+fn is_grouped_view(value: &Value) -> bool {
+    value.as_array().is_some_and(|groups| {
+        !groups.is_empty()
+            && groups.iter().all(|g| {
+                g.get("groupId").is_some() && g.get("sessions").is_some_and(Value::is_array)
+            })
+    })
 }
 
 /// What a category's items mean for a session, by the category's title.
@@ -88,10 +100,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> StructuredImpo
             return failed(diags);
         }
     };
-    if root
-        .as_array()
-        .is_some_and(|groups| groups.iter().any(|g| g.get("groupId").is_some()))
-    {
+    if is_grouped_view(&root) {
         diags.push(Diagnostic::error(
             path,
             1,

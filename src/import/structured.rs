@@ -54,8 +54,7 @@ fn detect_json(text: &str) -> Option<(Format, String)> {
     if super::sessionize::looks_like(&value) {
         return Some((
             Format::Sessionize,
-            "detected: a JSON document with `sessions`, `speakers` and `rooms` lists: a Sessionize export"
-                .to_string(),
+            "detected: a JSON document shaped like a Sessionize API export".to_string(),
         ));
     }
     None

@@ -710,11 +710,10 @@ fn sessionize_view_all_imports_with_ids_resolved() {
 
 #[test]
 fn sessionize_grouped_view_is_refused_with_advice() {
-    let imported = Format::Sessionize.parse(
-        r#"[{"groupId": null, "groupName": "All", "sessions": []}]"#,
-        Path::new("grid.json"),
-        &ImportOptions::default(),
-    );
+    let grouped = r#"[{"groupId": null, "groupName": "All", "sessions": []}]"#;
+    let (format, _) = detect_structured(grouped).expect("recognised, to give advice");
+    assert_eq!(format, Format::Sessionize);
+    let imported = format.parse(grouped, Path::new("grid.json"), &ImportOptions::default());
     assert!(errors(&imported)[0].message.contains("view/All"));
 }
 
