@@ -25,7 +25,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::structured::{
-    Lines, SpeakerDetails, StructuredImport, clean_text, event_zone, join_body, link,
+    Lines, SpeakerDetails, StructuredImport, clean_text, event_zone, join_body, link, source_name,
 };
 use super::{ImportOptions, Imported, choose};
 use crate::content::pages::{
@@ -164,8 +164,6 @@ struct Schedule {
     /// Rooms in the order they first appear (for schedules that declare none).
     room_order: Vec<String>,
     extension: HashMap<String, SessionExtension>,
-    /// What the document is, for `imported_from`: `schedule.json v1`, ...
-    shape: &'static str,
 }
 
 // ---- JSON -------------------------------------------------------------------
@@ -372,11 +370,6 @@ fn read_json(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Sch
         items,
         room_order,
         extension,
-        shape: if version == 1 {
-            "c3voc schedule.json v1"
-        } else {
-            "c3voc schedule.json v2"
-        },
     })
 }
 
@@ -1024,7 +1017,6 @@ fn xml_schedule(root: &Element, path: &Path, diags: &mut Vec<Diagnostic>) -> Sch
         items,
         room_order,
         extension: HashMap::new(),
-        shape: "frab/pentabarf schedule.xml",
     }
 }
 
@@ -1185,7 +1177,6 @@ fn convert(
         items,
         room_order,
         mut extension,
-        shape,
     } = schedule;
     let has_times = items.iter().any(|i| !matches!(i.when, When::Missing));
     let zone = event_zone(
@@ -1342,17 +1333,7 @@ fn convert(
             }),
             rooms,
             tracks,
-            imported_from: Some(format!(
-                "{shape}{} ({})",
-                conf.generator
-                    .as_deref()
-                    .map(|g| format!(" by {g}"))
-                    .unwrap_or_default(),
-                path.file_name().map_or_else(
-                    || path.display().to_string(),
-                    |n| n.to_string_lossy().into_owned()
-                )
-            )),
+            imported_from: source_name(path),
             extra: (!extra.is_empty()).then_some(Value::Object(extra)),
             ..EventFront::default()
         },

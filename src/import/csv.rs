@@ -14,8 +14,8 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Zoned};
 use serde_json::{Map, Value};
 
-use super::structured::{clean_text, event_zone, link};
-use super::{ImportOptions, Imported, choose};
+use super::structured::{clean_text, event_zone, link, name_from_flag, source_name};
+use super::{ImportOptions, Imported};
 use crate::content::pages::{
     EventFront, EventPage, LinkEntry, OneOrMany, SessionFront, SessionPage, SpeakerEntry,
     SpeakerRef,
@@ -398,35 +398,15 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
         ));
     }
 
-    let name = choose(
-        "event name",
-        None,
-        options.name.as_ref(),
-        path,
-        0,
-        &mut diags,
-    );
-    if name.is_none() {
-        diags.push(Diagnostic::warning(
-            path,
-            0,
-            "a CSV table does not name its event: pass --name",
-        ));
-    }
+    let name = name_from_flag(options, "a CSV table", path, &mut diags);
     Imported {
         event: EventPage {
             front: EventFront {
-                name: name.unwrap_or_default(),
+                name,
                 timezone: zone.map(|z| z.0).unwrap_or_default(),
                 start_date: options.date.clone(),
                 location: options.location.clone(),
-                imported_from: Some(format!(
-                    "CSV table ({})",
-                    path.file_name().map_or_else(
-                        || path.display().to_string(),
-                        |n| n.to_string_lossy().into_owned()
-                    )
-                )),
+                imported_from: source_name(path),
                 ..EventFront::default()
             },
             body: String::new(),

@@ -15,8 +15,11 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::structured::{Lines, SpeakerDetails, StructuredImport, clean_text, event_zone, link};
-use super::{ImportOptions, Imported, choose};
+use super::structured::{
+    Lines, SpeakerDetails, StructuredImport, clean_text, event_zone, link, name_from_flag,
+    source_name,
+};
+use super::{ImportOptions, Imported};
 use crate::content::pages::{
     EventFront, EventPage, LinkEntry, OneOrMany, RoomEntry, SessionFront, SessionPage,
     SpeakerEntry, SpeakerFront, SpeakerRef, TrackEntry,
@@ -445,25 +448,11 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> StructuredImpo
         });
     }
 
-    let name = choose(
-        "event name",
-        None,
-        options.name.as_ref(),
-        path,
-        1,
-        &mut diags,
-    );
-    if name.is_none() {
-        diags.push(Diagnostic::warning(
-            path,
-            1,
-            "a Sessionize export does not name its event: pass --name",
-        ));
-    }
+    let name = name_from_flag(options, "a Sessionize export", path, &mut diags);
     let mut seen = std::collections::HashSet::new();
     let event = EventPage {
         front: EventFront {
-            name: name.unwrap_or_default(),
+            name,
             timezone: zone.map(|z| z.0).unwrap_or_default(),
             start_date: options.date.clone(),
             location: options.location.clone(),
@@ -476,13 +465,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> StructuredImpo
                 .filter(|(_, _, n)| seen.insert(n.clone()))
                 .map(|(_, _, n)| TrackEntry::Name(n))
                 .collect(),
-            imported_from: Some(format!(
-                "Sessionize view/All ({})",
-                path.file_name().map_or_else(
-                    || path.display().to_string(),
-                    |n| n.to_string_lossy().into_owned()
-                )
-            )),
+            imported_from: source_name(path),
             ..EventFront::default()
         },
         body: String::new(),

@@ -106,6 +106,33 @@ impl StructuredImport {
     }
 }
 
+/// `imported_from`: the source's file name, without the directories (which
+/// differ from machine to machine), as every importer writes it.
+pub fn source_name(path: &Path) -> Option<String> {
+    path.file_name().map(|n| n.to_string_lossy().into_owned())
+}
+
+/// The event name for a format that has none: `--name`, else empty with a
+/// warning (the writer then names the event after the file).
+pub fn name_from_flag(
+    options: &ImportOptions,
+    what: &str,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
+    match &options.name {
+        Some(name) => name.clone(),
+        None => {
+            diagnostics.push(Diagnostic::warning(
+                path,
+                0,
+                format!("{what} does not name its event: pass --name"),
+            ));
+            String::new()
+        }
+    }
+}
+
 /// 1-based line numbers of byte offsets in one text.
 pub struct Lines {
     starts: Vec<usize>,
