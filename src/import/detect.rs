@@ -229,6 +229,10 @@ fn signature(format: Format, plural: bool) -> &'static str {
         (Format::FlatSchedule, false) => "`HH:MM` line followed by a `NNmin` duration",
         (Format::TalkList, true) => "short title lines each followed by a long paragraph",
         (Format::TalkList, false) => "short title line followed by a long paragraph",
+        // Recognised by their structure in `structured::detect_structured`, not by line signatures.
+        (Format::ScheduleJson | Format::ScheduleXml | Format::Sessionize | Format::Csv, _) => {
+            "structured document"
+        }
     }
 }
 
@@ -244,6 +248,7 @@ pub fn scores(text: &str) -> Vec<Score> {
                 Format::BlogNotes => blog_notes(&lines, &mut explained),
                 Format::FlatSchedule => flat_schedule(&lines, &mut explained),
                 Format::TalkList => talk_list(&lines, &mut explained),
+                Format::ScheduleJson | Format::ScheduleXml | Format::Sessionize | Format::Csv => 0,
             };
             Score {
                 format,
