@@ -312,9 +312,12 @@ fn generate(p: &Params) -> Vec<Generated> {
             _ => 30,
         };
         let speaker_count = 1 + rng.below(3);
+        // Speakers are drawn from their room's share of the pool, so nobody is
+        // booked in two rooms at once (parallel sessions never share a speaker).
+        let per_room = (speaker_pool / rooms).max(1);
         let speakers = (0..speaker_count)
             .map(|_| {
-                let id = rng.below(speaker_pool);
+                let id = room + rooms * rng.below(per_room);
                 let name = format!(
                     "{} {}",
                     FIRST[id % FIRST.len()],

@@ -16,7 +16,7 @@ use jiff::civil::Date;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::{Context, Tera, Value};
 
 use super::{RenderContext, markdown, session_uid, urls};
 use crate::diagnostic::{Diagnostic, Failed};
@@ -148,8 +148,11 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
         return Err(Failed(diags));
     }
 
-    let site_view = SiteView::new(site);
+    // Every view is serialized to a template value once; pages share them
+    // (tera values are reference-counted, so a clone is a pointer copy).
+    let site_value = Value::from_serializable(&SiteView::new(site));
     let site_theme = &compiled[site.config.theme.as_str()];
+    let site_theme_value = theme_value(site_theme.theme, &site.config.theme_options);
     let mut jobs: Vec<PageJob> = vec![
         PageJob::site("index.html", "index.html"),
         PageJob::site("404.html", "404.html"),
@@ -157,43 +160,20 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
     for (i, event) in site.events.iter().enumerate() {
         jobs.extend(event_jobs(i, event));
     }
-    let event_views: Vec<EventView> = site
-        .events
-        .iter()
-        .map(|e| {
-            EventView::new(
-                ctx,
-                e,
-                compiled[e.theme.as_deref().unwrap_or(&site.config.theme)].theme,
-            )
-        })
-        .collect();
-    let session_views: Vec<Vec<SessionView>> = site
+    let events: Vec<EventValues> = site
         .events
         .par_iter()
         .map(|e| {
-            e.sessions
-                .iter()
-                .map(|s| SessionView::new(site, e, s))
-                .collect()
+            let theme = compiled[e.theme.as_deref().unwrap_or(&site.config.theme)].theme;
+            EventValues::new(ctx, e, theme)
         })
         .collect();
 
     let results: Vec<Result<OutputFile, Failed>> = jobs
         .par_iter()
         .map(|job| {
-            let (compiled_theme, event) = match job.event {
-                Some(i) => {
-                    let e = &site.events[i];
-                    (
-                        &compiled[e.theme.as_deref().unwrap_or(&site.config.theme)],
-                        Some(i),
-                    )
-                }
-                None => (site_theme, None),
-            };
             let mut context = Context::new();
-            context.insert("site", &site_view);
+            context.insert_value("site", site_value.clone());
             context.insert("root", &urls::root_prefix(&job.path));
             context.insert(
                 "page",
@@ -203,32 +183,29 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
                     template: job.template,
                 },
             );
-            let theme_options = match event {
-                Some(i) => compiled_theme.theme.options(&site.events[i].theme_options),
-                None => compiled_theme.theme.options(&site.config.theme_options),
+            let compiled_theme = match job.event {
+                Some(i) => {
+                    let e = &site.events[i];
+                    context.insert_value("theme", events[i].theme.clone());
+                    events[i].fill(
+                        &site.config.base_url,
+                        &mut context,
+                        e,
+                        &job.subject,
+                        job.template,
+                    );
+                    &compiled[e.theme.as_deref().unwrap_or(&site.config.theme)]
+                }
+                None => {
+                    context.insert_value("theme", site_theme_value.clone());
+                    site_theme
+                }
             };
-            context.insert(
-                "theme",
-                &ThemeView {
-                    name: &compiled_theme.theme.name,
-                    options: &theme_options,
-                    static_root: format!("static/{}/", compiled_theme.theme.name),
-                },
-            );
-            if let Some(i) = event {
-                fill_event_context(
-                    &site.config.base_url,
-                    &mut context,
-                    &site.events[i],
-                    &event_views[i],
-                    &session_views[i],
-                    &job.subject,
-                    job.template,
-                );
-            }
-            let html = compiled_theme
+            // One allocation of a typical page's size instead of many small regrowths.
+            let mut html = Vec::with_capacity(16 * 1024);
+            compiled_theme
                 .tera
-                .render(job.template, &context)
+                .render_to(job.template, &context, &mut html)
                 .map_err(|e| template_error(compiled_theme.theme, &e))?;
             Ok(OutputFile::new(job.path.clone(), html))
         })
@@ -362,90 +339,156 @@ fn event_jobs(i: usize, e: &Event) -> Vec<PageJob> {
     jobs
 }
 
-fn fill_event_context(
-    base: &str,
-    context: &mut Context,
-    event: &Event,
-    view: &EventView,
-    sessions: &[SessionView],
-    subject: &Subject,
-    template: &str,
-) {
-    context.insert("event", view);
-    match subject {
-        Subject::None => match template {
-            "sessions.html" | "unscheduled.html" | "agenda.html" => {
-                let list: Vec<&SessionView> = match template {
-                    "unscheduled.html" => sessions.iter().filter(|s| !s.scheduled).collect(),
-                    _ => sessions.iter().collect(),
+fn theme_value(theme: &Theme, overrides: &serde_json::Value) -> Value {
+    let options = theme.options(overrides);
+    Value::from_serializable(&ThemeView {
+        name: &theme.name,
+        options: &options,
+        static_root: format!("static/{}/", theme.name),
+    })
+}
+
+/// One event's views as template values, serialized once and shared by all its pages.
+struct EventValues {
+    event: Value,
+    theme: Value,
+    /// Track and room views, in the event's order.
+    tracks: Vec<Value>,
+    rooms: Vec<Value>,
+    /// Session views as structs (for the day grids) and as values (for lists).
+    session_views: Vec<SessionView>,
+    sessions: Vec<Value>,
+    /// Indexes of the sessions of each track and each room.
+    by_track: Vec<Vec<usize>>,
+    by_room: Vec<Vec<usize>>,
+}
+
+impl EventValues {
+    fn new(ctx: &RenderContext, e: &Event, theme: &Theme) -> Self {
+        let view = EventView::new(ctx, e, theme);
+        let session_views: Vec<SessionView> = e
+            .sessions
+            .par_iter()
+            .map(|s| SessionView::new(ctx.site, e, s))
+            .collect();
+        let sessions = session_views
+            .par_iter()
+            .map(Value::from_serializable)
+            .collect();
+        let mut by_track = vec![Vec::new(); e.tracks.len()];
+        let mut by_room = vec![Vec::new(); e.rooms.len()];
+        for (k, s) in e.sessions.iter().enumerate() {
+            for t in &s.tracks {
+                if let Some(i) = e.tracks.iter().position(|x| &x.name == t) {
+                    by_track[i].push(k);
+                }
+            }
+            if let Some(i) = s
+                .room
+                .as_ref()
+                .and_then(|r| e.rooms.iter().position(|x| &x.name == r))
+            {
+                by_room[i].push(k);
+            }
+        }
+        EventValues {
+            tracks: view.tracks.iter().map(Value::from_serializable).collect(),
+            rooms: view.rooms.iter().map(Value::from_serializable).collect(),
+            event: Value::from_serializable(&view),
+            theme: theme_value(theme, &e.theme_options),
+            session_views,
+            sessions,
+            by_track,
+            by_room,
+        }
+    }
+
+    fn list(&self, indexes: impl Iterator<Item = usize>) -> Value {
+        Value::from(
+            indexes
+                .map(|k| self.sessions[k].clone())
+                .collect::<Vec<Value>>(),
+        )
+    }
+
+    fn fill(
+        &self,
+        base: &str,
+        context: &mut Context,
+        event: &Event,
+        subject: &Subject,
+        template: &str,
+    ) {
+        context.insert_value("event", self.event.clone());
+        match subject {
+            Subject::None => match template {
+                "sessions.html" | "agenda.html" => {
+                    context.insert_value("sessions", self.list(0..self.sessions.len()));
+                }
+                "unscheduled.html" => {
+                    let unscheduled = event
+                        .sessions
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| !s.is_scheduled());
+                    context.insert_value("sessions", self.list(unscheduled.map(|(k, _)| k)));
+                }
+                "speakers.html" => {
+                    let list: Vec<SpeakerSummary> = event
+                        .speakers
+                        .iter()
+                        .map(|sp| SpeakerSummary {
+                            name: &sp.name,
+                            slug: &sp.slug,
+                            affiliation: sp.affiliation.as_deref(),
+                            path: urls::speaker(event, &sp.slug),
+                            session_count: sp.sessions.len(),
+                        })
+                        .collect();
+                    context.insert("speakers", &list);
+                }
+                _ => {}
+            },
+            Subject::Day(d) => {
+                context.insert("day", &DayView::new(base, event, *d, &self.session_views));
+            }
+            Subject::Session(j) => {
+                context.insert_value("session", self.sessions[*j].clone());
+            }
+            Subject::Speaker(j) => {
+                let sp = &event.speakers[*j];
+                let mut speaker = std::collections::BTreeMap::new();
+                let mut put = |k: &'static str, v: Value| {
+                    speaker.insert(k, v);
                 };
-                context.insert("sessions", &list);
+                put("slug", Value::from(sp.slug.as_str()));
+                put("name", Value::from(sp.name.as_str()));
+                put("affiliation", Value::from_serializable(&sp.affiliation));
+                put(
+                    "bio_html",
+                    Value::from_serializable(&sp.bio.as_deref().map(markdown::to_html)),
+                );
+                put("photo", Value::from_serializable(&sp.photo));
+                put(
+                    "links",
+                    Value::from_serializable(
+                        &sp.links.iter().map(LinkView::from).collect::<Vec<_>>(),
+                    ),
+                );
+                put("path", Value::from(urls::speaker(event, &sp.slug)));
+                put("sessions", self.list(sp.sessions.iter().copied()));
+                context.insert_value("speaker", Value::from(speaker));
             }
-            "speakers.html" => {
-                let list: Vec<SpeakerSummary> = event
-                    .speakers
-                    .iter()
-                    .map(|sp| SpeakerSummary {
-                        name: &sp.name,
-                        slug: &sp.slug,
-                        affiliation: sp.affiliation.as_deref(),
-                        path: urls::speaker(event, &sp.slug),
-                        session_count: sp.sessions.len(),
-                    })
-                    .collect();
-                context.insert("speakers", &list);
+            Subject::Track(j) => {
+                context.insert_value("track", self.tracks[*j].clone());
+                context.insert("track_description", &event.tracks[*j].description);
+                context.insert_value("sessions", self.list(self.by_track[*j].iter().copied()));
             }
-            _ => {}
-        },
-        Subject::Day(d) => {
-            let day = DayView::new(base, event, *d, sessions);
-            context.insert("day", &day);
-        }
-        Subject::Session(j) => {
-            context.insert("session", &sessions[*j]);
-        }
-        Subject::Speaker(j) => {
-            let sp = &event.speakers[*j];
-            let list: Vec<&SessionView> = sp.sessions.iter().map(|&k| &sessions[k]).collect();
-            context.insert(
-                "speaker",
-                &SpeakerView {
-                    slug: &sp.slug,
-                    name: &sp.name,
-                    affiliation: sp.affiliation.as_deref(),
-                    bio_html: sp.bio.as_deref().map(markdown::to_html),
-                    photo: sp.photo.as_deref(),
-                    links: sp.links.iter().map(LinkView::from).collect(),
-                    path: urls::speaker(event, &sp.slug),
-                    sessions: list,
-                },
-            );
-        }
-        Subject::Track(j) => {
-            let t = &event.tracks[*j];
-            let list: Vec<&SessionView> = event
-                .sessions
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.tracks.contains(&t.name))
-                .map(|(k, _)| &sessions[k])
-                .collect();
-            context.insert("track", &view.tracks[*j]);
-            context.insert("track_description", &t.description);
-            context.insert("sessions", &list);
-        }
-        Subject::Room(j) => {
-            let r = &event.rooms[*j];
-            let list: Vec<&SessionView> = event
-                .sessions
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.room.as_deref() == Some(r.name.as_str()))
-                .map(|(k, _)| &sessions[k])
-                .collect();
-            context.insert("room", &view.rooms[*j]);
-            context.insert("room_description", &r.description);
-            context.insert("sessions", &list);
+            Subject::Room(j) => {
+                context.insert_value("room", self.rooms[*j].clone());
+                context.insert("room_description", &event.rooms[*j].description);
+                context.insert_value("sessions", self.list(self.by_room[*j].iter().copied()));
+            }
         }
     }
 }
@@ -919,18 +962,6 @@ struct SpeakerSummary<'a> {
     affiliation: Option<&'a str>,
     path: String,
     session_count: usize,
-}
-
-#[derive(Serialize)]
-struct SpeakerView<'a> {
-    slug: &'a str,
-    name: &'a str,
-    affiliation: Option<&'a str>,
-    bio_html: Option<String>,
-    photo: Option<&'a str>,
-    links: Vec<LinkView>,
-    path: String,
-    sessions: Vec<&'a SessionView>,
 }
 
 /// One day's schedule grid: rooms as columns (a room with overlapping

@@ -1,0 +1,261 @@
+//! Render stage, iCalendar content lines (RFC 5545 §3.1, §3.3.11): property
+//! name and value in, escaped, folded, CRLF-terminated text out.
+//!
+//! Everything a feed says passes through here, so this is where hostile text
+//! is made inert: TEXT values lose every control character (line breaks
+//! become the two characters `\n`), and no value of any type can put a raw
+//! CR or LF into the output. Lines are folded at 75 octets *including* the
+//! leading space of a continuation line, only between characters and never
+//! inside an escape sequence such as `\,`.
+//!
+//! Hand-written because the crates get exactly this part wrong: `ics` 0.5
+//! and `icalendar` 0.17 both let a continuation line reach 76 octets (75
+//! after the leading space), `ics` leaves TEXT escaping to the caller, and
+//! `icalendar` keeps a lone CR inside TEXT and stamps `DTSTAMP` from the
+//! wall clock unless told otherwise.
+
+/// RFC 5545 §3.1: "Lines of text SHOULD NOT be longer than 75 octets,
+/// excluding the line break."
+const MAX_OCTETS: usize = 75;
+
+/// A calendar being written: content lines appended in order.
+#[derive(Default)]
+pub struct Lines {
+    out: String,
+}
+
+impl Lines {
+    pub fn new() -> Self {
+        Lines::default()
+    }
+
+    /// `NAME:value` where the value is TEXT: escaped, controls removed.
+    pub fn text(&mut self, name: &str, value: &str) {
+        self.line(name, &[escape_text(value)]);
+    }
+
+    /// `NAME:a,b,c` where each item is TEXT (e.g. `CATEGORIES`).
+    pub fn text_list<'a>(&mut self, name: &str, items: impl IntoIterator<Item = &'a str>) {
+        let items: Vec<String> = items.into_iter().map(escape_text).collect();
+        self.line(name, &items);
+    }
+
+    /// `NAME:value` for values that are not TEXT (URI, DATE-TIME, DURATION,
+    /// fixed keywords). They are not escaped, but cannot break the line.
+    pub fn raw(&mut self, name: &str, value: &str) {
+        let value: String = value.chars().filter(|c| !c.is_control()).collect();
+        // Not escaped, so each character is its own unit: `\` in a URI is literal.
+        let units: Vec<&str> = split_chars(&value);
+        self.push_folded(name, &units);
+    }
+
+    /// Appends already-written lines (a shared VEVENT block).
+    pub fn append(&mut self, other: &str) {
+        self.out.push_str(other);
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
+
+    /// Joins escaped list items with the unescaped `,` separator.
+    fn line(&mut self, name: &str, escaped_items: &[String]) {
+        let mut units: Vec<&str> = Vec::new();
+        for (i, item) in escaped_items.iter().enumerate() {
+            if i > 0 {
+                units.push(",");
+            }
+            units.extend(escape_units(item));
+        }
+        self.push_folded(name, &units);
+    }
+
+    /// Writes `name:` and the value's units, starting a continuation line
+    /// (CRLF + space) whenever the next unit would pass 75 octets.
+    fn push_folded(&mut self, name: &str, units: &[&str]) {
+        debug_assert!(
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b';' || b == b'='),
+            "property names and parameters are fixed ASCII: {name}"
+        );
+        self.out.push_str(name);
+        self.out.push(':');
+        let mut used = name.len() + 1;
+        for unit in units {
+            if used + unit.len() > MAX_OCTETS {
+                self.out.push_str("\r\n ");
+                used = 1;
+            }
+            self.out.push_str(unit);
+            used += unit.len();
+        }
+        self.out.push_str("\r\n");
+    }
+}
+
+/// RFC 5545 §3.3.11 TEXT: `\` `;` `,` escaped, every line break (CRLF, CR,
+/// LF, and the Unicode ones some parsers split on) written as `\n`, other
+/// control characters dropped (TEXT forbids them, and a raw CR or LF would
+/// end the content line and let the rest be read as a new property).
+pub fn escape_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str("\\n");
+            }
+            '\n' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push_str("\\n"),
+            '\t' => out.push('\t'),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An escaped TEXT value split into units that folding must not cut: one
+/// character, or a backslash with the character it escapes.
+fn escape_units(escaped: &str) -> Vec<&str> {
+    let mut units = Vec::with_capacity(escaped.len());
+    let mut iter = escaped.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let end = if c == '\\' {
+            match iter.next() {
+                Some((j, d)) => j + d.len_utf8(),
+                None => i + 1,
+            }
+        } else {
+            i + c.len_utf8()
+        };
+        units.push(&escaped[i..end]);
+    }
+    units
+}
+
+fn split_chars(value: &str) -> Vec<&str> {
+    value
+        .char_indices()
+        .map(|(i, c)| &value[i..i + c.len_utf8()])
+        .collect()
+}
+
+/// Reverses folding and TEXT escaping: what a conforming parser reads. Used
+/// by tests to prove that values round-trip.
+#[cfg(test)]
+pub(crate) fn unfold(text: &str) -> String {
+    text.replace("\r\n ", "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(name: &str, value: &str) -> String {
+        let mut l = Lines::new();
+        l.text(name, value);
+        l.finish()
+    }
+
+    fn unescape(v: &str) -> String {
+        let mut out = String::new();
+        let mut chars = v.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') | Some('N') => out.push('\n'),
+                    Some(d) => out.push(d),
+                    None => out.push('\\'),
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn escapes_text_specials() {
+        assert_eq!(
+            one("SUMMARY", "a\\b;c,d\ne\r\nf\rg"),
+            "SUMMARY:a\\\\b\\;c\\,d\\ne\\nf\\ng\r\n"
+        );
+        // Controls are dropped, tabs kept, Unicode line separators become \n.
+        assert_eq!(
+            one("SUMMARY", "a\u{0}\u{1b}b\tc\u{2028}d\u{7f}"),
+            "SUMMARY:ab\tc\\nd\r\n"
+        );
+    }
+
+    #[test]
+    fn hostile_text_stays_on_its_line() {
+        let out = one("SUMMARY", "Talk\r\nBEGIN:VEVENT\r\nUID:evil\nEND:VEVENT\r");
+        // One logical line: the only CRLF ends it.
+        assert_eq!(unfold(&out).matches("\r\n").count(), 1);
+        assert!(!out.replace("\r\n", "").contains(['\r', '\n']));
+        assert!(!out.contains("\r\nBEGIN") && !out.contains("\r\nUID"));
+    }
+
+    #[test]
+    fn folds_at_75_octets_including_the_leading_space() {
+        for len in [60, 66, 67, 68, 140, 141, 142, 143, 149, 150, 151, 300] {
+            for fill in ["x", "é", "老", "🦀", ",", "é,"] {
+                let value: String = fill.repeat(len / fill.len().max(1));
+                let out = one("DESCRIPTION", &value);
+                assert!(out.ends_with("\r\n"));
+                for line in out.strip_suffix("\r\n").unwrap().split("\r\n") {
+                    assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
+                    assert!(!line.is_empty());
+                }
+                // Every physical line is valid UTF-8 on its own: no character was cut.
+                for line in out.as_bytes().split(|&b| b == b'\n') {
+                    assert!(std::str::from_utf8(line).is_ok());
+                }
+                let logical = unfold(&out);
+                let v = logical
+                    .strip_prefix("DESCRIPTION:")
+                    .unwrap()
+                    .strip_suffix("\r\n")
+                    .unwrap();
+                assert_eq!(unescape(v), value);
+            }
+        }
+    }
+
+    #[test]
+    fn never_folds_inside_an_escape() {
+        // `\,` pairs at every possible position relative to the fold.
+        for pad in 0..4 {
+            let value = format!("{}{}", "a".repeat(pad), ",".repeat(120));
+            let out = one("SUMMARY", &value);
+            for line in out.split("\r\n").skip(1) {
+                if let Some(rest) = line.strip_prefix(' ') {
+                    assert!(!rest.starts_with(','), "escape cut: {line:?}");
+                }
+            }
+            for line in out.split("\r\n") {
+                assert!(!line.ends_with("\\") || line.ends_with("\\\\"));
+            }
+        }
+    }
+
+    #[test]
+    fn lists_and_raw_values() {
+        let mut l = Lines::new();
+        l.text_list("CATEGORIES", ["A, B", "C;D"]);
+        l.raw("URL", "https://x.org/a\r\nb");
+        l.raw("REFRESH-INTERVAL;VALUE=DURATION", "PT1H");
+        assert_eq!(
+            l.finish(),
+            "CATEGORIES:A\\, B,C\\;D\r\nURL:https://x.org/ab\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n"
+        );
+    }
+}
