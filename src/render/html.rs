@@ -174,7 +174,7 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
         .map(|job| {
             let mut context = Context::new();
             context.insert_value("site", site_value.clone());
-            context.insert("root", &urls::root_prefix(&job.path));
+            context.insert("root", &page_root(&site.config.base_url, &job.path));
             context.insert(
                 "page",
                 &PageView {
@@ -283,6 +283,22 @@ impl PageJob {
             subject,
         }
     }
+}
+
+/// `{{ root }}`: the way from a page back to the output root. Relative for
+/// every page but `404.html`, which static hosts (GitHub Pages) serve at
+/// whatever missing path was asked for, so its links start from the path of
+/// the base URL instead (`/repo/` for `https://org.github.io/repo/`).
+fn page_root(base_url: &str, page_path: &str) -> String {
+    if page_path != "404.html" {
+        return urls::root_prefix(page_path);
+    }
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    after_scheme
+        .find('/')
+        .map_or_else(|| "/".to_string(), |i| after_scheme[i..].to_string())
 }
 
 fn event_jobs(i: usize, e: &Event) -> Vec<PageJob> {
