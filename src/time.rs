@@ -76,13 +76,17 @@ pub fn parse_time(text: &str) -> Result<Time, String> {
     let bad = || format!("`{}` is not a time of day", text.trim());
     let mut parts = clock.split(':');
     let hour: i8 = parts.next().and_then(|h| h.parse().ok()).ok_or_else(bad)?;
+    // Minutes and seconds always have two digits: `3:4` is a cut-off `3:45`, not 03:04.
+    let two_digits = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
     let minute: i8 = match parts.next() {
-        Some(m) => m.parse().map_err(|_| bad())?,
+        Some(m) if two_digits(m) => m.parse().map_err(|_| bad())?,
+        Some(_) => return Err(bad()),
         None if meridiem.is_some() => 0,
         None => return Err(bad()),
     };
     let second: i8 = match parts.next() {
-        Some(s) => s.parse().map_err(|_| bad())?,
+        Some(s) if two_digits(s) => s.parse().map_err(|_| bad())?,
+        Some(_) => return Err(bad()),
         None => 0,
     };
     if parts.next().is_some() {
@@ -204,6 +208,8 @@ mod tests {
         assert_eq!(parse_time("12:00am").unwrap(), Time::constant(0, 0, 0, 0));
         assert!(parse_time("13:75pm").is_err());
         assert!(parse_time("25:00").is_err());
+        assert!(parse_time("3:4").is_err(), "a cut-off minute is not a time");
+        assert!(parse_time("3:4pm").is_err());
         assert_eq!(parse_duration("1h30m").unwrap().as_mins(), 90);
         assert_eq!(parse_duration("30min").unwrap().as_mins(), 30);
         assert_eq!(parse_duration("1:05").unwrap().as_mins(), 65);

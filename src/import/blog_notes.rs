@@ -17,7 +17,10 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::talk_list::{self, DocumentEvent, Line};
+use super::text::{
+    DocumentEvent, Line, MONTHS, PostLink, event_front, kind_prefix, lines, link_line,
+    plain_paragraphs, unreadable, without_sessions,
+};
 use super::{ImportOptions, Imported};
 use crate::content::pages::{EventPage, LinkEntry, SessionFront, SessionPage};
 use crate::diagnostic::Diagnostic;
@@ -25,22 +28,10 @@ use crate::slugs;
 
 pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
     let mut diags = Vec::new();
-    let lines = talk_list::lines(text);
-    let failed = |diags: Vec<Diagnostic>, options: &ImportOptions| {
-        let mut diags = diags;
-        let front = talk_list::event_front(path, options, DocumentEvent::default(), &mut diags);
-        Imported {
-            event: EventPage {
-                front,
-                body: String::new(),
-            },
-            sessions: Vec::new(),
-            diagnostics: diags,
-        }
-    };
-    if let Some(problem) = talk_list::unreadable(text, &lines, path, "session links") {
+    let lines = lines(text);
+    if let Some(problem) = unreadable(text, &lines, path, "session links") {
         diags.push(problem);
-        return failed(diags, options);
+        return without_sessions(path, options, diags);
     }
 
     let links: Vec<(usize, PostLink)> = lines
@@ -54,7 +45,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
             1,
             "no session links found: expected lines holding only a link to a session page",
         ));
-        return failed(diags, options);
+        return without_sessions(path, options, diags);
     };
     let starts: Vec<(usize, &PostLink)> = links
         .iter()
@@ -113,8 +104,8 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
                 }
             },
         };
-        let (kind, title) = talk_list::kind_prefix(&title);
-        let notes = talk_list::plain_paragraphs(&lines[start + 1..end], path, &mut diags);
+        let (kind, title) = kind_prefix(&title);
+        let notes = plain_paragraphs(&lines[start + 1..end], path, &mut diags);
         sessions.push(SessionPage {
             front: SessionFront {
                 title,
@@ -152,12 +143,12 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
             ),
         ));
     }
-    let mut front = talk_list::event_front(path, options, statements.event, &mut diags);
+    let mut front = event_front(path, options, statements.event, &mut diags);
     if let Some((month, _)) = month {
         // The post names a month, not a day: keep it without inventing dates.
         front.extra = Some(json!({ "month": month }));
     }
-    let intro_text = talk_list::plain_paragraphs(intro, path, &mut diags);
+    let intro_text = plain_paragraphs(intro, path, &mut diags);
     let body = if intro_text.is_empty() {
         String::new()
     } else {
@@ -184,59 +175,6 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
         sessions,
         diagnostics: diags,
     }
-}
-
-/// A line of the post that holds only a link.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct PostLink {
-    pub url: String,
-    /// Lowercase host, without `www.`.
-    pub host: String,
-    /// The link's own text, when it has one that is not the URL again.
-    pub label: Option<String>,
-}
-
-pub(super) fn link_line(text: &str) -> Option<PostLink> {
-    let mut t = text.trim();
-    for bullet in ["- ", "* ", "• ", "+ "] {
-        if let Some(rest) = t.strip_prefix(bullet) {
-            t = rest.trim();
-        }
-    }
-    let (url, label) = if let Some(inner) = t.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
-        (inner, None)
-    } else if let Some(rest) = t.strip_prefix('[') {
-        let (label, target) = rest.split_once("](")?;
-        let url = target.strip_suffix(')')?.split_whitespace().next()?;
-        let label = label.trim();
-        (
-            url,
-            (!label.is_empty() && label != url).then(|| label.to_string()),
-        )
-    } else {
-        (t, None)
-    };
-    if url.contains(char::is_whitespace) {
-        return None;
-    }
-    let host = host(url)?;
-    Some(PostLink {
-        url: url.to_string(),
-        host,
-        label,
-    })
-}
-
-/// The host of an http(s) URL, lowercase, without `www.`, port or user.
-fn host(url: &str) -> Option<String> {
-    let lower = url.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit('@').next()?.split(':').next()?;
-    let host = host.strip_prefix("www.").unwrap_or(host);
-    (!host.is_empty() && host.contains('.')).then(|| host.to_string())
 }
 
 /// The site the post links most often (the first one on a tie): its session pages.
@@ -436,21 +374,6 @@ struct Statements {
     /// `YYYY-MM`.
     month: Option<(String, usize)>,
 }
-
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 /// The event's name as the post spells it, the place it names next to that
 /// name, and the month it dates the event to.
@@ -680,19 +603,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn link_lines() {
-        let l = link_line("https://x.sched.com/event/1Ab/containers-in-a-car").unwrap();
-        assert_eq!(l.host, "x.sched.com");
-        assert_eq!(l.label, None);
-        let l = link_line("- [Containers in a Car!](https://www.x.org/t/1)").unwrap();
-        assert_eq!(l.label.as_deref(), Some("Containers in a Car!"));
-        assert_eq!(l.host, "x.org");
-        assert_eq!(link_line("see https://x.org/a for more"), None);
-        assert_eq!(link_line("javascript:alert(1)"), None);
-        assert_eq!(link_line("https://"), None);
-    }
-
-    #[test]
     fn slug_words_skip_ids_and_generic_segments() {
         let words = |u: &str| slug_words(u).map(|w| w.join(" "));
         assert_eq!(
@@ -716,9 +626,7 @@ mod tests {
 
     #[test]
     fn titles_use_the_posts_spelling() {
-        let lines = talk_list::lines(
-            "We run OpenShift, OVN and OKD with a CNI on VM hosts. Openshift again.",
-        );
+        let lines = lines("We run OpenShift, OVN and OKD with a CNI on VM hosts. Openshift again.");
         let v = Vocabulary::from_lines(&lines);
         let t = |s: &str| v.title(&s.split('-').map(str::to_string).collect::<Vec<_>>());
         assert_eq!(

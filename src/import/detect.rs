@@ -44,11 +44,12 @@ pub fn read_document(path: &Path) -> Result<String, Diagnostic> {
 }
 
 /// The checks of [`read_document`] on bytes already read; `Err` holds a line
-/// (0 for the whole file) and a message.
+/// (1 for an empty file) and a message.
 pub fn document_text(bytes: Vec<u8>) -> Result<String, (usize, String)> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
+        // Line 1 is where a document would start.
         return Err((
-            0,
+            1,
             "the file is empty: there is nothing to import".to_string(),
         ));
     }
@@ -228,6 +229,10 @@ fn signature(format: Format, plural: bool) -> &'static str {
         (Format::FlatSchedule, false) => "`HH:MM` line followed by a `NNmin` duration",
         (Format::TalkList, true) => "short title lines each followed by a long paragraph",
         (Format::TalkList, false) => "short title line followed by a long paragraph",
+        // Recognised by their structure in `structured::detect_structured`, not by line signatures.
+        (Format::ScheduleJson | Format::ScheduleXml | Format::Sessionize | Format::Csv, _) => {
+            "structured document"
+        }
     }
 }
 
@@ -243,6 +248,7 @@ pub fn scores(text: &str) -> Vec<Score> {
                 Format::BlogNotes => blog_notes(&lines, &mut explained),
                 Format::FlatSchedule => flat_schedule(&lines, &mut explained),
                 Format::TalkList => talk_list(&lines, &mut explained),
+                Format::ScheduleJson | Format::ScheduleXml | Format::Sessionize | Format::Csv => 0,
             };
             Score {
                 format,
@@ -599,7 +605,7 @@ mod tests {
 
     #[test]
     fn binary_and_encoding_are_refused_with_a_line() {
-        assert_eq!(document_text(b"  \n\t".to_vec()).unwrap_err().0, 0);
+        assert_eq!(document_text(b"  \n\t".to_vec()).unwrap_err().0, 1);
         let (line, msg) = document_text(b"ok\nok\n\x00x".to_vec()).unwrap_err();
         assert_eq!(line, 3);
         assert!(msg.contains("binary"), "{msg}");

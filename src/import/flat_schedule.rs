@@ -18,12 +18,12 @@ use std::path::Path;
 use jiff::SignedDuration;
 use jiff::civil::{Date, Time};
 
-use super::sched_export::{
-    Day, check_weekday, clip, days_moved, declared_rooms, flag_date, parse_day, refuse_unreadable,
-    shift_date, source_lines, source_name,
+use super::text::{
+    Day, ProgramDays, TimedEvent, check_weekday, clip, event_zone, parse_day, refuse_unreadable,
+    source_lines,
 };
 use super::{ImportOptions, Imported, choose};
-use crate::content::pages::{EventFront, EventPage, SessionPage, SpeakerEntry};
+use crate::content::pages::{SessionPage, SpeakerEntry};
 use crate::diagnostic::Diagnostic;
 use crate::time;
 
@@ -323,28 +323,9 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
         0,
         &mut diags,
     );
-    let date_flag = options
-        .date
-        .as_deref()
-        .and_then(|d| flag_date(d, path, &mut diags));
-    let doc_first_day = doc_days.first().copied();
-    choose(
-        "date",
-        doc_first_day.map(|d| d.0.to_string()),
-        options.date.as_ref().filter(|_| date_flag.is_some()),
-        path,
-        doc_first_day.map_or(0, |d| d.1),
-        &mut diags,
-    );
     // A `--date` that differs from the page's first day moves every day by the same amount.
-    let shift = days_moved(doc_first_day.map(|d| d.0), date_flag);
-    let zone = options.timezone.as_ref().and_then(|n| match time::zone(n) {
-        Ok(tz) => Some((n.clone(), tz)),
-        Err(msg) => {
-            diags.push(Diagnostic::error(path, 0, format!("--timezone: {msg}")));
-            None
-        }
-    });
+    let days = ProgramDays::new(doc_days.first().copied(), options, path, &mut diags);
+    let zone = event_zone(options.timezone.as_ref(), path, &mut diags);
 
     let mut sessions = Vec::new();
     let mut days_used: Vec<Date> = Vec::new();
@@ -442,14 +423,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
             .join("\n\n");
 
         // Time: the session's own time on its day, in the zone from the command line.
-        let day = r
-            .day
-            .map(|d| shift_date(d, shift))
-            .or(if doc_first_day.is_none() {
-                date_flag
-            } else {
-                None
-            });
+        let day = days.place(r.day);
         if let Some(t) = r.time {
             if let Some((prev_day, prev)) = previous
                 && prev_day == r.day
@@ -474,8 +448,8 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
             ));
         }
         match (r.time, day, &zone) {
-            (Some(t), Some(d), Some((zone_name, tz))) => {
-                match time::local_in_zone(d.to_datetime(t), tz, zone_name) {
+            (Some(t), Some(d), Some(zone)) => {
+                match time::local_in_zone(d.to_datetime(t), &zone.tz, &zone.name) {
                     Ok(start) => {
                         days_used.push(start.date());
                         page.front.start = Some(time::rfc3339(&start));
@@ -509,31 +483,14 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
         sessions.push(page);
     }
 
-    days_used.sort();
-    let first_day = days_used
-        .first()
-        .copied()
-        .or(date_flag)
-        .or(doc_first_day.map(|d| shift_date(d.0, shift)));
-    let last_day = days_used.last().copied().filter(|d| Some(*d) != first_day);
-    let event = EventPage {
-        front: EventFront {
-            name: name.unwrap_or_default(),
-            timezone: zone.map(|z| z.0).unwrap_or_default(),
-            start_date: first_day.map(|d| d.to_string()),
-            end_date: last_day.map(|d| d.to_string()),
-            location,
-            rooms: declared_rooms(&sessions),
-            imported_from: source_name(path),
-            ..EventFront::default()
-        },
-        body: String::new(),
-    };
-    Imported {
-        event,
-        sessions,
-        diagnostics: diags,
+    TimedEvent {
+        name,
+        zone: zone.as_ref(),
+        location,
+        days: &days,
+        days_used,
     }
+    .imported(sessions, diags, path)
 }
 
 #[cfg(test)]

@@ -9,11 +9,18 @@
 pub mod detect;
 pub mod write;
 
+pub mod c3voc; // c3voc/frab schedule.json (v1, v2) and frab/pentabarf schedule.xml
+pub mod csv; // a table with a header row
+pub mod sessionize; // Sessionize's public JSON (view/All)
+pub mod structured; // detection and shared pieces of the structured formats
+
 pub mod blog_notes; // 001: attendee's blog post linking session pages
 pub mod flat_schedule; // 002: schedule page flattened to text
-pub mod sched_export;
+pub mod sched_export; // 004: schedule-site export of a conference day
 pub mod talk_list; // 000: titles followed by description paragraphs
-pub mod video_summaries; // 003: Markdown video summaries // 004: schedule-site export of a conference day
+pub mod video_summaries; // 003: Markdown video summaries
+
+mod text; // what the format parsers share
 
 use std::path::Path;
 
@@ -56,6 +63,14 @@ pub enum Format {
     VideoSummaries,
     /// A schedule-site export: `Title#`, `Time:`, `Speakers:`, `Venue:`, `Type:`, `Description:`.
     SchedExport,
+    /// A c3voc/frab `schedule.json` (version 1 or 2), as pretalx, frab and confsite export it.
+    ScheduleJson,
+    /// A frab/pentabarf `schedule.xml`, as pretalx, frab and confsite export it.
+    ScheduleXml,
+    /// Sessionize's public JSON (`/api/v2/<id>/view/All`).
+    Sessionize,
+    /// A CSV table with a header row (title, speakers, start, end, room, track, abstract, ...).
+    Csv,
 }
 
 impl Format {
@@ -66,6 +81,10 @@ impl Format {
             Format::FlatSchedule => "flat-schedule",
             Format::VideoSummaries => "video-summaries",
             Format::SchedExport => "sched-export",
+            Format::ScheduleJson => "schedule-json",
+            Format::ScheduleXml => "schedule-xml",
+            Format::Sessionize => "sessionize",
+            Format::Csv => "csv",
         }
     }
 
@@ -77,6 +96,10 @@ impl Format {
             Format::FlatSchedule => flat_schedule::parse(text, path, options),
             Format::VideoSummaries => video_summaries::parse(text, path, options),
             Format::SchedExport => sched_export::parse(text, path, options),
+            Format::ScheduleJson => c3voc::parse_json(text, path, options).into_imported(path),
+            Format::ScheduleXml => c3voc::parse_xml(text, path, options).into_imported(path),
+            Format::Sessionize => sessionize::parse(text, path, options).into_imported(path),
+            Format::Csv => csv::parse(text, path, options),
         }
     }
 }

@@ -16,235 +16,18 @@
 
 use std::path::Path;
 
-use jiff::civil::{Date, Time, Weekday};
-use jiff::tz::TimeZone;
-use jiff::{Span, Zoned};
+use jiff::Zoned;
+use jiff::civil::{Date, Time};
 
-use super::{ImportOptions, Imported, choose};
-use crate::content::pages::{
-    EventFront, EventPage, OneOrMany, RoomDetails, RoomEntry, SessionPage, SpeakerEntry, SpeakerRef,
+use super::text::{
+    Day, EventZone, ProgramDays, TimedEvent, check_weekday, clip, event_zone, parse_day,
+    refuse_unreadable, shift_date, source_lines,
 };
+use super::{ImportOptions, Imported, choose};
+use crate::content::pages::{OneOrMany, SessionPage, SpeakerEntry, SpeakerRef};
 use crate::diagnostic::Diagnostic;
 use crate::model::NON_CLASHING_KINDS;
 use crate::time;
-
-/// The lines of a document, without line ends (`\n` or `\r\n`) or a byte-order mark.
-pub(super) fn source_lines(text: &str) -> Vec<&str> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    text.split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect()
-}
-
-/// True for text that is evidently not a document: NUL bytes, or many control
-/// characters or replacement characters (binary data read as text).
-pub(super) fn looks_binary(text: &str) -> bool {
-    let mut odd = 0usize;
-    let mut total = 0usize;
-    for c in text.chars() {
-        total += 1;
-        if c == '\0' {
-            return true;
-        }
-        if (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || c == '\u{fffd}' {
-            odd += 1;
-        }
-    }
-    odd > 0 && odd * 20 > total.min(4000)
-}
-
-/// The import result for a document that cannot be read at all: empty, or
-/// binary data rather than text.
-pub(super) fn refuse_unreadable(text: &str, path: &Path) -> Option<Imported> {
-    let message = if text.trim().is_empty() {
-        "the document is empty"
-    } else if looks_binary(text) {
-        "this is not a text document (it holds binary data)"
-    } else {
-        return None;
-    };
-    Some(Imported {
-        diagnostics: vec![Diagnostic::error(path, 0, message)],
-        ..Imported::default()
-    })
-}
-
-/// How many days a `--date` moves a program whose document starts on `document`.
-pub(super) fn days_moved(document: Option<Date>, flag: Option<Date>) -> i32 {
-    match (document, flag) {
-        (Some(doc), Some(flag)) => doc.until(flag).map_or(0, |s| s.get_days()),
-        _ => 0,
-    }
-}
-
-/// The file name a program was imported from, without the directories (which
-/// differ from machine to machine and would make output unstable).
-pub(super) fn source_name(path: &Path) -> Option<String> {
-    path.file_name().map(|n| n.to_string_lossy().into_owned())
-}
-
-/// A line that names a calendar day.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Day {
-    /// `Thursday, November 13, 2025`, with the weekday if one was written.
-    Date(Date, Option<Weekday>),
-    /// Shaped like a date but not one (`February 30, 2025`).
-    Invalid,
-}
-
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
-fn month_number(word: &str) -> Option<i8> {
-    let w = word.trim_end_matches('.').to_lowercase();
-    if w.len() < 3 {
-        return None;
-    }
-    let w = if w == "sept" { "sep".to_string() } else { w };
-    MONTHS
-        .iter()
-        .position(|m| *m == w || (w.len() == 3 && m.starts_with(&w)))
-        .map(|i| i as i8 + 1)
-}
-
-fn weekday_of(word: &str) -> Option<Weekday> {
-    let w = word.trim_end_matches('.').to_lowercase();
-    let days = [
-        ("monday", Weekday::Monday),
-        ("tuesday", Weekday::Tuesday),
-        ("wednesday", Weekday::Wednesday),
-        ("thursday", Weekday::Thursday),
-        ("friday", Weekday::Friday),
-        ("saturday", Weekday::Saturday),
-        ("sunday", Weekday::Sunday),
-    ];
-    days.iter()
-        .find(|(name, _)| *name == w || (w.len() >= 3 && name.starts_with(&w)))
-        .map(|(_, d)| *d)
-}
-
-/// Reads `Thursday, November 13, 2025`, `Nov 13 2025`, `13 November 2025` or
-/// `2025-11-13`; `None` when the text is not shaped like a day at all.
-pub(super) fn parse_day(text: &str) -> Option<Day> {
-    let t = text.trim().trim_end_matches(['#', '.', ':']).trim();
-    if t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-' {
-        if !t
-            .bytes()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit())
-        {
-            return None;
-        }
-        return Some(
-            t.parse::<Date>()
-                .map_or(Day::Invalid, |d| Day::Date(d, None)),
-        );
-    }
-    let mut words: Vec<&str> = t
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|w| !w.is_empty())
-        .collect();
-    let weekday = match words.first() {
-        Some(w) if words.len() == 4 => {
-            let d = weekday_of(w)?;
-            words.remove(0);
-            Some(d)
-        }
-        _ => None,
-    };
-    if words.len() != 3 {
-        return None;
-    }
-    let day_number = |w: &str| -> Option<i8> {
-        let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-        let suffix = &w[digits.len()..];
-        if !matches!(suffix, "" | "st" | "nd" | "rd" | "th")
-            || digits.is_empty()
-            || digits.len() > 2
-        {
-            return None;
-        }
-        digits.parse().ok()
-    };
-    let (month, day) = match (month_number(words[0]), month_number(words[1])) {
-        (Some(m), None) => (m, day_number(words[1])?),
-        (None, Some(m)) => (m, day_number(words[0])?),
-        _ => return None,
-    };
-    let year: i16 = match words[2].parse() {
-        Ok(y) if words[2].len() == 4 => y,
-        _ => return None,
-    };
-    Some(Date::new(year, month, day).map_or(Day::Invalid, |d| Day::Date(d, weekday)))
-}
-
-/// `date` as a day header writes it, for messages.
-fn weekday_name(d: Weekday) -> &'static str {
-    match d {
-        Weekday::Monday => "Monday",
-        Weekday::Tuesday => "Tuesday",
-        Weekday::Wednesday => "Wednesday",
-        Weekday::Thursday => "Thursday",
-        Weekday::Friday => "Friday",
-        Weekday::Saturday => "Saturday",
-        Weekday::Sunday => "Sunday",
-    }
-}
-
-/// Checks a day header's weekday against its date.
-pub(super) fn check_weekday(
-    date: Date,
-    weekday: Option<Weekday>,
-    path: &Path,
-    line: usize,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    if let Some(w) = weekday
-        && w != date.weekday()
-    {
-        diagnostics.push(Diagnostic::warning(
-            path,
-            line,
-            format!(
-                "the document calls {date} a {}, but it is a {}: using the date",
-                weekday_name(w),
-                weekday_name(date.weekday())
-            ),
-        ));
-    }
-}
-
-/// Adds `days` to a date, staying within jiff's range.
-pub(super) fn shift_date(date: Date, days: i32) -> Date {
-    date.checked_add(Span::new().days(days)).unwrap_or(date)
-}
-
-/// Reads a `--date` flag; an unreadable one is an error (line 0: it is not in the file).
-pub(super) fn flag_date(
-    value: &str,
-    path: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Date> {
-    match time::parse_date(value) {
-        Ok(d) => Some(d),
-        Err(msg) => {
-            diagnostics.push(Diagnostic::error(path, 0, format!("--date: {msg}")));
-            None
-        }
-    }
-}
 
 // ---------------------------------------------------------------------------
 // Times: `8:00am EST - 4:00pm EST`, `Thursday November 13, 2025 1:45pm - 3:00pm EST`
@@ -1416,15 +1199,6 @@ fn capitalized(field: &str) -> String {
         .unwrap_or_default()
 }
 
-/// At most 160 characters of a line, for messages.
-pub(super) fn clip(line: &str) -> String {
-    if line.chars().count() <= 160 {
-        line.to_string()
-    } else {
-        line.chars().take(157).collect::<String>() + "..."
-    }
-}
-
 fn append_description(current: &mut Option<Record>, line: &str, blank: &mut bool) {
     if let Some(r) = current.as_mut() {
         let field = r.description.get_or_insert_with(|| Field {
@@ -1441,12 +1215,6 @@ fn append_description(current: &mut Option<Record>, line: &str, blank: &mut bool
 
 // ---------------------------------------------------------------------------
 // Interpreting the records
-
-/// The event's zone, once chosen.
-struct EventZone {
-    name: String,
-    tz: TimeZone,
-}
 
 /// Parses a sched export; see the module documentation.
 pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
@@ -1525,27 +1293,8 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
         &mut diags,
     );
 
-    let doc_first_day = doc.days.first().copied();
-    let date_flag = options
-        .date
-        .as_deref()
-        .and_then(|d| flag_date(d, path, &mut diags));
-    // Called for its report of a flag that contradicts the document.
-    choose(
-        "date",
-        doc_first_day.map(|d| d.0.to_string()),
-        options.date.as_ref().filter(|_| date_flag.is_some()),
-        path,
-        doc_first_day.map_or(0, |d| d.1),
-        &mut diags,
-    );
     // A `--date` that differs moves every day of the program by the same amount.
-    let shift = days_moved(doc_first_day.map(|d| d.0), date_flag);
-    let fallback_day = if doc_first_day.is_none() {
-        date_flag
-    } else {
-        None
-    };
+    let days = ProgramDays::new(doc.days.first().copied(), options, path, &mut diags);
 
     // The zone the first readable `Time:` names at the venue.
     let whens: Vec<Option<Result<When, String>>> = records
@@ -1572,16 +1321,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
         doc_zone.as_ref().map_or(0, |z| z.1),
         &mut diags,
     );
-    let zone = zone_name.as_ref().and_then(|n| match time::zone(n) {
-        Ok(tz) => Some(EventZone {
-            name: n.clone(),
-            tz,
-        }),
-        Err(msg) => {
-            diags.push(Diagnostic::error(path, 0, format!("--timezone: {msg}")));
-            None
-        }
-    });
+    let zone = event_zone(zone_name.as_ref(), path, &mut diags);
 
     let mut sessions = Vec::new();
     let mut days_used: Vec<Date> = Vec::new();
@@ -1617,9 +1357,8 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
                 let day = w
                     .start
                     .date
-                    .map(|d| shift_date(d, shift))
-                    .or(record.day.map(|d| shift_date(d, shift)))
-                    .or(fallback_day);
+                    .map(|d| shift_date(d, days.shift))
+                    .or(days.place(record.day));
                 if let (Some(own), Some(header)) = (w.start.date, record.day)
                     && own != header
                 {
@@ -1645,7 +1384,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
                         if let Some((start, end)) = place(
                             w,
                             day,
-                            shift,
+                            days.shift,
                             location.as_deref(),
                             zone.as_ref(),
                             options.timezone.is_some(),
@@ -1700,13 +1439,6 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
         sessions.push(page);
     }
 
-    days_used.sort();
-    let first_day = days_used
-        .first()
-        .copied()
-        .or(date_flag)
-        .or(doc_first_day.map(|d| shift_date(d.0, shift)));
-    let last_day = days_used.last().copied().filter(|d| Some(*d) != first_day);
     if zone.is_none() && options.timezone.is_none() && !records.iter().any(|r| r.time.is_some()) {
         diags.push(Diagnostic::error(
             path,
@@ -1714,24 +1446,14 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
             "no session has a time, so the event's time zone is unknown: pass --timezone",
         ));
     }
-    let event = EventPage {
-        front: EventFront {
-            name: name.unwrap_or_default(),
-            timezone: zone.as_ref().map(|z| z.name.clone()).unwrap_or_default(),
-            start_date: first_day.map(|d| d.to_string()),
-            end_date: last_day.map(|d| d.to_string()),
-            location,
-            rooms: declared_rooms(&sessions),
-            imported_from: source_name(path),
-            ..EventFront::default()
-        },
-        body: String::new(),
-    };
-    Imported {
-        event,
-        sessions,
-        diagnostics: diags,
+    TimedEvent {
+        name,
+        zone: zone.as_ref(),
+        location,
+        days: &days,
+        days_used,
     }
+    .imported(sessions, diags, path)
 }
 
 /// `Building B | Level 1 | Exhibit Hall B2, Atlanta, GA, USA` → the room (the
@@ -1883,103 +1605,12 @@ fn place_ends(
     Some((start, Some(end)))
 }
 
-/// Every room in order of first appearance; a room is `shared` when the
-/// document schedules overlapping sessions there and every overlap involves an
-/// open-floor session (expo, break, registration, meal, social), i.e. the
-/// space is used concurrently by design. A clash between two ordinary
-/// sessions keeps the room unshared so the checker still reports it.
-pub(super) fn declared_rooms(sessions: &[SessionPage]) -> Vec<RoomEntry> {
-    let mut rooms: Vec<(String, bool, bool)> = Vec::new(); // name, has overlap, has clash
-    let spans: Vec<Option<(Zoned, Zoned)>> = sessions
-        .iter()
-        .map(|s| {
-            let start = parse_offset_time(s.front.start.as_deref()?)?;
-            let end = parse_offset_time(s.front.end.as_deref()?)?;
-            Some((start, end))
-        })
-        .collect();
-    for (i, s) in sessions.iter().enumerate() {
-        let Some(room) = &s.front.room else { continue };
-        if !rooms.iter().any(|r| &r.0 == room) {
-            rooms.push((room.clone(), false, false));
-        }
-        let Some((a_start, a_end)) = &spans[i] else {
-            continue;
-        };
-        for (j, other) in sessions.iter().enumerate().skip(i + 1) {
-            if other.front.room.as_ref() != Some(room) {
-                continue;
-            }
-            let Some((b_start, b_end)) = &spans[j] else {
-                continue;
-            };
-            if a_start < b_end && b_start < a_end {
-                let open = |p: &SessionPage| {
-                    p.front
-                        .kind
-                        .as_deref()
-                        .is_some_and(|k| NON_CLASHING_KINDS.contains(&k))
-                };
-                if let Some(entry) = rooms.iter_mut().find(|r| &r.0 == room) {
-                    entry.1 = true;
-                    entry.2 |= !open(s) && !open(other);
-                }
-            }
-        }
-    }
-    rooms
-        .into_iter()
-        .map(|(name, overlap, clash)| {
-            if overlap && !clash {
-                RoomEntry::Full(RoomDetails {
-                    name,
-                    shared: true,
-                    ..RoomDetails::default()
-                })
-            } else {
-                RoomEntry::Name(name)
-            }
-        })
-        .collect()
-}
-
-/// Reads the `2025-11-13T11:00:00-05:00` this module writes, as a fixed-offset time.
-fn parse_offset_time(text: &str) -> Option<Zoned> {
-    let ts: jiff::Timestamp = text.parse().ok()?;
-    Some(ts.to_zoned(TimeZone::UTC))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn date(s: &str) -> Date {
         s.parse().unwrap()
-    }
-
-    #[test]
-    fn day_headers() {
-        let thu = Some(Weekday::Thursday);
-        assert_eq!(
-            parse_day("Thursday, November 13, 2025"),
-            Some(Day::Date(date("2025-11-13"), thu))
-        );
-        assert_eq!(
-            parse_day("Thu Nov 13 2025#"),
-            Some(Day::Date(date("2025-11-13"), thu))
-        );
-        assert_eq!(
-            parse_day("13th November 2025"),
-            Some(Day::Date(date("2025-11-13"), None))
-        );
-        assert_eq!(
-            parse_day("2025-11-13"),
-            Some(Day::Date(date("2025-11-13"), None))
-        );
-        assert_eq!(parse_day("February 30, 2025"), Some(Day::Invalid));
-        assert_eq!(parse_day("Keynote: Closing Remarks"), None);
-        assert_eq!(parse_day("May the Force, 2025"), None);
-        assert_eq!(parse_day("Dragonfly v2.3.0"), None);
     }
 
     #[test]
@@ -2251,46 +1882,5 @@ mod tests {
         assert_eq!(kind_of_type("AI + ML"), None);
         assert_eq!(kind_of_type("CLOUD NATIVE EXPERIENCE"), None);
         assert_eq!(kind_of_type("MAINTAINER TRACK"), None);
-    }
-
-    fn page(room: &str, kind: Option<&str>, start: &str, end: &str) -> SessionPage {
-        let mut p = SessionPage::default();
-        p.front.room = Some(room.to_string());
-        p.front.kind = kind.map(str::to_string);
-        p.front.start = Some(format!("2025-11-13T{start}:00-05:00"));
-        p.front.end = Some(format!("2025-11-13T{end}:00-05:00"));
-        p
-    }
-
-    #[test]
-    fn rooms_are_shared_only_when_every_overlap_is_open_floor() {
-        let sessions = vec![
-            page("Hall", Some("expo"), "10:00", "14:00"),
-            page("Hall", None, "10:30", "11:00"),
-            page("Room 1", None, "10:00", "11:00"),
-            page("Room 1", None, "10:30", "11:30"),
-            page("Room 2", Some("break"), "10:00", "10:30"),
-            page("Room 2", None, "10:30", "11:00"),
-        ];
-        let rooms = declared_rooms(&sessions);
-        assert_eq!(
-            rooms,
-            vec![
-                RoomEntry::Full(RoomDetails {
-                    name: "Hall".into(),
-                    shared: true,
-                    ..RoomDetails::default()
-                }),
-                RoomEntry::Name("Room 1".into()),
-                RoomEntry::Name("Room 2".into()),
-            ]
-        );
-    }
-
-    #[test]
-    fn binary_is_not_text() {
-        assert!(looks_binary("abc\0def"));
-        assert!(looks_binary(&"\u{fffd}\u{1}x".repeat(100)));
-        assert!(!looks_binary("Zoë Müller\r\n\tTitle#\n"));
     }
 }

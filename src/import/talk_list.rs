@@ -8,36 +8,26 @@
 //! alphabetical order. Of the lines that read like titles, the parser keeps
 //! the largest set that is in order; the others are description text, and
 //! each one that could have been a title is reported.
-//!
-//! The bottom half of this file holds helpers the other list-like importers
-//! (`blog_notes`, `video_summaries`) share: line splitting, binary detection,
-//! session kinds from title prefixes, speaker lists and plain-text paragraphs.
 
 use std::path::Path;
 
 use serde_json::json;
 
-use super::{ImportOptions, Imported, choose};
-use crate::content::pages::{
-    EventFront, EventPage, OneOrMany, SessionFront, SessionPage, SpeakerEntry, SpeakerRef,
+use super::text::{
+    DocumentEvent, Line, event_front, kind_prefix, lines, plain_paragraphs, split_people,
+    unreadable, without_sessions,
 };
+use super::{ImportOptions, Imported};
+use crate::content::pages::{EventPage, OneOrMany, SessionFront, SessionPage};
 use crate::diagnostic::Diagnostic;
 use crate::{slugs, time};
 
 pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
     let mut diags = Vec::new();
-    let event_front = event_front(path, options, DocumentEvent::default(), &mut diags);
     let lines = lines(text);
     if let Some(problem) = unreadable(text, &lines, path, "talk titles") {
         diags.push(problem);
-        return Imported {
-            event: EventPage {
-                front: event_front,
-                body: String::new(),
-            },
-            sessions: Vec::new(),
-            diagnostics: diags,
-        };
+        return without_sessions(path, options, diags);
     }
 
     // Only non-blank lines can be titles; `filled` indexes into `lines`.
@@ -91,14 +81,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
             lines[filled[0]].no,
             "no talk titles found: expected short title lines, each followed by its description",
         ));
-        return Imported {
-            event: EventPage {
-                front: event_front,
-                body: String::new(),
-            },
-            sessions: Vec::new(),
-            diagnostics: diags,
-        };
+        return without_sessions(path, options, diags);
     }
     let is_title = |k: usize| titles.binary_search(&k).is_ok();
     let is_heading = |k: usize| heading_like[k] && !is_title(k);
@@ -162,11 +145,13 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
         sessions.push(session(record, path, &mut diags));
     }
 
+    // The document states nothing about its event: only the flags do.
+    let front = event_front(path, options, DocumentEvent::default(), &mut diags);
     // In document order, whichever step found them.
     diags.sort_by_key(|d| d.line);
     Imported {
         event: EventPage {
-            front: event_front,
+            front,
             body: event_body,
         },
         sessions,
@@ -615,249 +600,6 @@ fn duration_phrase(value: &str) -> Option<(i64, String)> {
     Some((total as i64, rest))
 }
 
-// ---------------------------------------------------------------------------
-// Shared by the list-like importers.
-
-/// One line of a source document, with its 1-based number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Line<'a> {
-    pub no: usize,
-    pub text: &'a str,
-}
-
-/// Splits a document into lines: `\n`, `\r\n` or lone `\r` endings, a leading BOM dropped.
-pub(super) fn lines(text: &str) -> Vec<Line<'_>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let pieces: Vec<&str> = if text.contains('\n') {
-        text.split('\n')
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
-            .collect()
-    } else {
-        text.split('\r').collect()
-    };
-    pieces
-        .into_iter()
-        .enumerate()
-        .map(|(i, text)| Line { no: i + 1, text })
-        .collect()
-}
-
-/// An error when the document cannot hold `what`: it is empty, or binary data.
-pub(super) fn unreadable(
-    text: &str,
-    lines: &[Line],
-    path: &Path,
-    what: &str,
-) -> Option<Diagnostic> {
-    if lines.iter().all(|l| l.text.trim().is_empty()) {
-        return Some(Diagnostic::error(
-            path,
-            1,
-            format!("the document is empty: no {what} found"),
-        ));
-    }
-    let odd =
-        |c: char| (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')) || c == '\u{fffd}';
-    let total = text.chars().count();
-    let odd_count = text.chars().filter(|&c| odd(c)).count();
-    // A stray control character happens in real text; NULs or many of them mean binary data.
-    if text.contains('\0') || odd_count * 100 > total {
-        let line = lines
-            .iter()
-            .find(|l| l.text.chars().any(|c| odd(c) || c == '\0'))
-            .map_or(1, |l| l.no);
-        return Some(Diagnostic::error(
-            path,
-            line,
-            format!("this is binary data, not a text document: no {what} can be read"),
-        ));
-    }
-    None
-}
-
-/// Session kinds a title may start with, e.g. `Workshop: Intro to Rust`.
-const KIND_PREFIXES: &[(&str, &str)] = &[
-    ("panel discussion", "panel"),
-    ("lightning talks", "lightning"),
-    ("lightning talk", "lightning"),
-    ("workshop", "workshop"),
-    ("keynote", "keynote"),
-    ("tutorial", "tutorial"),
-    ("panel", "panel"),
-    ("lightning", "lightning"),
-];
-
-/// The kind a title announces, and the title to keep. `Workshop: X` gives
-/// (`workshop`, `X`): the kind field says it, so the prefix is not repeated
-/// in the title (where it would show twice beside the kind, and put every
-/// workshop under W). A title that is nothing but the kind and a number
-/// (`Lightning talk 3`) is kept whole: without the prefix it says nothing.
-pub(super) fn kind_prefix(title: &str) -> (Option<&'static str>, String) {
-    let title = title.trim();
-    for (prefix, kind) in KIND_PREFIXES {
-        let Some(head) = title.get(..prefix.len()) else {
-            continue;
-        };
-        if !head.eq_ignore_ascii_case(prefix) {
-            continue;
-        }
-        let rest = &title[prefix.len()..];
-        if let Some(after) = rest.trim_start().strip_prefix(':') {
-            let after = after.trim();
-            return if after.is_empty() {
-                (Some(kind), title.to_string())
-            } else {
-                (Some(kind), after.to_string())
-            };
-        }
-        let tail = rest.trim().trim_start_matches(['#', '№']);
-        if tail
-            .chars()
-            .all(|c| c.is_ascii_digit() || c.is_whitespace())
-        {
-            return (Some(kind), title.to_string());
-        }
-    }
-    (None, title.to_string())
-}
-
-/// `Ana & Bo (Acme, Inc.), Cy and Dee` → four speakers, Bo with an
-/// affiliation. Separators inside parentheses do not split.
-pub(super) fn split_people(text: &str) -> Vec<SpeakerEntry> {
-    let mut parts: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut depth = 0usize;
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '(' | '[' => depth += 1,
-            ')' | ']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        let word_and = depth == 0
-            && c.is_whitespace()
-            && chars[i + 1..]
-                .iter()
-                .take(4)
-                .collect::<String>()
-                .to_lowercase()
-                == "and "
-            && chars.get(i + 4).is_some_and(|c| c.is_whitespace());
-        if depth == 0 && matches!(c, ',' | ';' | '&' | '+') {
-            parts.push(std::mem::take(&mut current));
-        } else if word_and {
-            parts.push(std::mem::take(&mut current));
-            i += 4;
-        } else {
-            current.push(c);
-        }
-        i += 1;
-    }
-    parts.push(current);
-    parts
-        .into_iter()
-        .filter_map(|part| {
-            let part = part.trim();
-            if part.is_empty() {
-                return None;
-            }
-            match part.split_once('(') {
-                Some((name, rest)) if rest.trim_end().ends_with(')') && !name.trim().is_empty() => {
-                    let affiliation = rest.trim_end().trim_end_matches(')').trim();
-                    Some(if affiliation.is_empty() {
-                        SpeakerEntry::Name(name.trim().to_string())
-                    } else {
-                        SpeakerEntry::Full(SpeakerRef {
-                            name: Some(name.trim().to_string()),
-                            affiliation: Some(affiliation.to_string()),
-                            ..SpeakerRef::default()
-                        })
-                    })
-                }
-                _ => Some(SpeakerEntry::Name(part.to_string())),
-            }
-        })
-        .collect()
-}
-
-/// Plain text as Markdown. When blank lines separate paragraphs, the lines
-/// between them are one (hard-wrapped) paragraph; otherwise each line is a
-/// paragraph of its own, as in text copied from a web page. A line holding
-/// only punctuation (a `.` that slipped onto its own line) is joined to the
-/// line before it, and reported.
-pub(super) fn plain_paragraphs(lines: &[Line], path: &Path, diags: &mut Vec<Diagnostic>) -> String {
-    let first = lines.iter().position(|l| !l.text.trim().is_empty());
-    let last = lines.iter().rposition(|l| !l.text.trim().is_empty());
-    let (Some(first), Some(last)) = (first, last) else {
-        return String::new();
-    };
-    let lines = &lines[first..=last];
-    let blank_separated = lines.iter().any(|l| l.text.trim().is_empty());
-    let mut paragraphs: Vec<String> = Vec::new();
-    let mut open = false;
-    for line in lines {
-        let text = line.text.trim();
-        if text.is_empty() {
-            open = false;
-            continue;
-        }
-        let punctuation_only = text.chars().all(|c| c.is_ascii_punctuation() || c == '…');
-        match paragraphs.last_mut() {
-            Some(previous) if punctuation_only && !text.starts_with(['-', '*', '#', '>', '=']) => {
-                previous.push_str(text);
-                diags.push(Diagnostic::warning(
-                    path,
-                    line.no,
-                    format!("a line holding only `{text}` was joined to the line above it"),
-                ));
-            }
-            Some(previous) if blank_separated && open => {
-                previous.push('\n');
-                previous.push_str(text);
-            }
-            _ => paragraphs.push(text.to_string()),
-        }
-        open = true;
-    }
-    paragraphs.join("\n\n")
-}
-
-/// What a document states about its event, with the line that states it.
-#[derive(Debug, Clone, Default)]
-pub(super) struct DocumentEvent {
-    pub name: Option<(String, usize)>,
-    pub location: Option<(String, usize)>,
-    pub date: Option<(String, usize)>,
-}
-
-/// The event file's front matter: the document's statements, overridden by
-/// command-line flags (each conflict reported). The time zone is the flag's
-/// or left empty: none of the list formats states one.
-pub(super) fn event_front(
-    path: &Path,
-    options: &ImportOptions,
-    doc: DocumentEvent,
-    diags: &mut Vec<Diagnostic>,
-) -> EventFront {
-    let mut pick = |field: &str, value: Option<(String, usize)>, flag: Option<&String>| {
-        let line = value.as_ref().map_or(1, |v| v.1);
-        choose(field, value.map(|v| v.0), flag, path, line, diags)
-    };
-    let name = pick("name", doc.name, options.name.as_ref());
-    let location = pick("location", doc.location, options.location.as_ref());
-    let start_date = pick("date", doc.date, options.date.as_ref());
-    EventFront {
-        name: name.unwrap_or_default(),
-        timezone: options.timezone.clone().unwrap_or_default(),
-        start_date,
-        location,
-        imported_from: path.file_name().map(|n| n.to_string_lossy().into_owned()),
-        ..EventFront::default()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -967,79 +709,6 @@ mod tests {
                 .iter()
                 .any(|d| d.line == 3 && d.message.contains("heading dropped"))
         );
-    }
-
-    #[test]
-    fn kind_prefixes() {
-        assert_eq!(
-            kind_prefix("Workshop: Intro to Rust"),
-            (Some("workshop"), "Intro to Rust".into())
-        );
-        assert_eq!(
-            kind_prefix("Lightning talk 3"),
-            (Some("lightning"), "Lightning talk 3".into())
-        );
-        assert_eq!(
-            kind_prefix("Panel Discussion: The Future"),
-            (Some("panel"), "The Future".into())
-        );
-        assert_eq!(
-            kind_prefix("Workshops Are Fun"),
-            (None, "Workshops Are Fun".into())
-        );
-        assert_eq!(
-            kind_prefix("Keynoter Stories"),
-            (None, "Keynoter Stories".into())
-        );
-        assert_eq!(kind_prefix("Ünïcode"), (None, "Ünïcode".into()));
-    }
-
-    #[test]
-    fn people() {
-        let names = |t: &str| -> Vec<(String, Option<String>)> {
-            split_people(t)
-                .into_iter()
-                .map(|e| match e {
-                    SpeakerEntry::Name(n) => (n, None),
-                    SpeakerEntry::Full(r) => (r.name.unwrap_or_default(), r.affiliation),
-                })
-                .collect()
-        };
-        assert_eq!(
-            names("Ana & Bo (Acme, Inc.), Cy and Dee"),
-            [
-                ("Ana".into(), None),
-                ("Bo".into(), Some("Acme, Inc.".into())),
-                ("Cy".into(), None),
-                ("Dee".into(), None)
-            ]
-        );
-        assert_eq!(
-            names("Alexander Sandoval"),
-            [("Alexander Sandoval".into(), None)]
-        );
-        assert!(names(" & ").is_empty());
-    }
-
-    #[test]
-    fn lines_and_paragraphs() {
-        let ls = lines("\u{feff}a\r\nb\r\n\r\nc");
-        assert_eq!(
-            ls.iter().map(|l| l.text).collect::<Vec<_>>(),
-            ["a", "b", "", "c"]
-        );
-        let mut diags = Vec::new();
-        assert_eq!(
-            plain_paragraphs(&ls, Path::new("x"), &mut diags),
-            "a\nb\n\nc"
-        );
-        let ls = lines("one\n.\ntwo");
-        assert_eq!(
-            plain_paragraphs(&ls, Path::new("x"), &mut diags),
-            "one.\n\ntwo"
-        );
-        assert_eq!(diags.len(), 1);
-        assert_eq!(diags[0].line, 2);
     }
 
     #[test]

@@ -16,20 +16,20 @@
 
 use std::path::Path;
 
-use super::blog_notes::link_line;
-use super::talk_list::{self, DocumentEvent, Line};
+use super::text::{
+    DocumentEvent, Line, PostLink, event_front, kind_prefix, lines, link_line, split_people,
+    unreadable, without_sessions,
+};
 use super::{ImportOptions, Imported};
 use crate::content::pages::{EventPage, LinkEntry, SessionFront, SessionPage};
 use crate::diagnostic::Diagnostic;
 
 pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
     let mut diags = Vec::new();
-    let lines = talk_list::lines(text);
-    if let Some(problem) =
-        talk_list::unreadable(text, &lines, path, "`## Title | Speakers` headings")
-    {
+    let lines = lines(text);
+    if let Some(problem) = unreadable(text, &lines, path, "`## Title | Speakers` headings") {
         diags.push(problem);
-        return failed(path, options, diags);
+        return without_sessions(path, options, diags);
     }
 
     let headings = headings(&lines);
@@ -39,7 +39,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
             1,
             "no `## Title | Speakers` headings found: each summary starts with one",
         ));
-        return failed(path, options, diags);
+        return without_sessions(path, options, diags);
     };
     let sessions_at: Vec<&Heading> = headings.iter().filter(|h| h.level == level).collect();
     let first = sessions_at[0].index;
@@ -102,7 +102,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
         }
     }
 
-    let front = talk_list::event_front(path, options, statements, &mut diags);
+    let front = event_front(path, options, statements, &mut diags);
     // In document order, whichever step found them.
     diags.sort_by_key(|d| d.line);
     Imported {
@@ -111,18 +111,6 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
             body: markdown_block(description),
         },
         sessions,
-        diagnostics: diags,
-    }
-}
-
-fn failed(path: &Path, options: &ImportOptions, mut diags: Vec<Diagnostic>) -> Imported {
-    let front = talk_list::event_front(path, options, DocumentEvent::default(), &mut diags);
-    Imported {
-        event: EventPage {
-            front,
-            body: String::new(),
-        },
-        sessions: Vec::new(),
         diagnostics: diags,
     }
 }
@@ -215,7 +203,7 @@ fn summary(
                     "the heading holds more than one `|`: the text after the last one is read as the speakers",
                 ));
             }
-            (title.trim(), Some(talk_list::split_people(people)))
+            (title.trim(), Some(split_people(people)))
         }
         None => (heading.text, None),
     };
@@ -230,7 +218,7 @@ fn summary(
         ));
         return None;
     }
-    let (kind, title) = talk_list::kind_prefix(title);
+    let (kind, title) = kind_prefix(title);
     let speakers = speakers.unwrap_or_default();
     if speakers.is_empty() {
         diags.push(Diagnostic::warning(
@@ -297,7 +285,7 @@ fn summary(
 
 /// `URL: [u](u)`, `Video: <u>`, or a bare recording link: the link, or the
 /// value when it is not a web link. `None` for any other line.
-fn video_link(text: &str) -> Option<Result<super::blog_notes::PostLink, String>> {
+fn video_link(text: &str) -> Option<Result<PostLink, String>> {
     let t = text.trim();
     if let Some((key, value)) = t.split_once(':')
         && VIDEO_KEYS.contains(&key.trim().to_lowercase().as_str())
@@ -419,7 +407,7 @@ mod tests {
 
     #[test]
     fn code_fences_hide_headings() {
-        let lines = talk_list::lines("## A\n```\n## not a heading\n```\n## B ##\n#hashtag\n");
+        let lines = lines("## A\n```\n## not a heading\n```\n## B ##\n#hashtag\n");
         let found: Vec<&str> = headings(&lines).iter().map(|h| h.text).collect();
         assert_eq!(found, ["A", "B"]);
     }

@@ -438,7 +438,8 @@ impl EventValues {
         context.insert_value("event", self.event.clone());
         match subject {
             Subject::None => match template {
-                "sessions.html" | "agenda.html" => {
+                // The event home gets every session too: "now & next" reads them.
+                "event.html" | "sessions.html" | "agenda.html" => {
                     context.insert_value("sessions", self.list(0..self.sessions.len()));
                 }
                 "unscheduled.html" => {

@@ -121,7 +121,10 @@ fn grid_cells_sit_in_their_room_and_time() {
             .find(&marker)
             .unwrap_or_else(|| panic!("no cell {slug}"));
         let start = html[..at].rfind("style=\"").unwrap() + 7;
-        html[start..].split('"').next().unwrap().to_string()
+        // The placement: `grid-row: a / b; grid-column: c / d;` (a theme may add more).
+        let style = html[start..].split('"').next().unwrap();
+        let placement: Vec<&str> = style.split_inclusive(';').take(2).collect();
+        placement.concat().trim().to_string()
     };
     let main = column_of("Main Room");
     let side = column_of("Side Room");

@@ -1003,7 +1003,7 @@ fn cli_refuses_unreadable_documents_naming_them_and_exits_non_zero() {
         ],
     );
     for (file, says) in [
-        ("empty.txt", "empty.txt: error: the file is empty"),
+        ("empty.txt", "empty.txt:1: error: the file is empty"),
         ("notes.csv", "notes.csv: error: cannot recognise"),
     ] {
         let out = crate::common::confsite(dir.path(), &["import", file]);
