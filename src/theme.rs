@@ -68,6 +68,20 @@ impl Theme {
     }
 }
 
+/// An event's `theme_options` over the site's (key by key): the site's
+/// options apply to every event, each event can change any of them.
+pub fn layered(site: &serde_json::Value, event: &serde_json::Value) -> serde_json::Value {
+    match (site.as_object(), event.as_object()) {
+        (Some(s), Some(e)) => {
+            let mut merged = s.clone();
+            merged.extend(e.iter().map(|(k, v)| (k.clone(), v.clone())));
+            serde_json::Value::Object(merged)
+        }
+        (Some(_), None) => site.clone(),
+        _ => event.clone(),
+    }
+}
+
 /// Unresolved theme sources before `extends` is applied.
 #[derive(Debug, Clone, Default)]
 struct RawTheme {

@@ -411,7 +411,10 @@ impl EventValues {
             tracks: view.tracks.iter().map(Value::from_serializable).collect(),
             rooms: view.rooms.iter().map(Value::from_serializable).collect(),
             event: Value::from_serializable(&view),
-            theme: theme_value(theme, &e.theme_options),
+            theme: theme_value(
+                theme,
+                &crate::theme::layered(&ctx.site.config.theme_options, &e.theme_options),
+            ),
             session_views,
             sessions,
             by_track,

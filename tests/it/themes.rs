@@ -155,6 +155,22 @@ fn events_choose_their_theme_and_the_site_theme_fills_in() {
 }
 
 #[test]
+fn site_theme_options_apply_to_every_event_and_events_change_them() {
+    let dir = site(
+        "theme_options:\n  accent: \"#224466\"\n  font: mono\n",
+        "theme: minimal\ntheme_options:\n  font: sans\n",
+        &[],
+    );
+    let out = build(dir.path());
+    let alpha = read(out.join("alpha/index.html"));
+    let beta = read(out.join("beta/index.html"));
+    assert!(alpha.contains("--accent-light: #224466;"), "the site's accent");
+    assert!(alpha.contains("<body class=\"font-mono"));
+    assert!(beta.contains("--accent-light: #224466;"), "kept where the event sets none");
+    assert!(beta.contains("<body class=\"font-sans"), "the event's own font wins");
+}
+
+#[test]
 fn the_table_of_a_day_lists_its_sessions_in_time_order() {
     let dir = site("theme: minimal\n", "", &[]);
     let out = build(dir.path());
