@@ -164,10 +164,19 @@ fn site_theme_options_apply_to_every_event_and_events_change_them() {
     let out = build(dir.path());
     let alpha = read(out.join("alpha/index.html"));
     let beta = read(out.join("beta/index.html"));
-    assert!(alpha.contains("--accent-light: #224466;"), "the site's accent");
+    assert!(
+        alpha.contains("--accent-light: #224466;"),
+        "the site's accent"
+    );
     assert!(alpha.contains("<body class=\"font-mono"));
-    assert!(beta.contains("--accent-light: #224466;"), "kept where the event sets none");
-    assert!(beta.contains("<body class=\"font-sans"), "the event's own font wins");
+    assert!(
+        beta.contains("--accent-light: #224466;"),
+        "kept where the event sets none"
+    );
+    assert!(
+        beta.contains("<body class=\"font-sans"),
+        "the event's own font wins"
+    );
 }
 
 #[test]
