@@ -87,6 +87,10 @@ pub fn detect(text: &str) -> Result<(Format, String), String> {
     if text.contains('\0') {
         return Err("this is a binary file (it holds NUL bytes), not a text document".to_string());
     }
+    // Exports (JSON, XML, CSV) say what they are by their syntax; short ones too.
+    if let Some(found) = super::structured::detect_structured(text) {
+        return Ok(found);
+    }
     let visible: usize = lines
         .iter()
         .map(|l| l.chars().filter(|c| !c.is_whitespace()).count())

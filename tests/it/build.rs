@@ -229,6 +229,7 @@ fn links_resolve_under_a_base_url_with_a_path() {
                 let link = piece.split('"').next().unwrap();
                 if link.starts_with("https://")
                     || link.starts_with("webcal://")
+                    || link.starts_with("data:")
                     || link.starts_with('#')
                 {
                     if link.starts_with("https://example.org") {

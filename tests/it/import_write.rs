@@ -997,14 +997,14 @@ fn cli_refuses_unreadable_documents_naming_them_and_exits_non_zero() {
         &[
             ("empty.txt", ""),
             (
-                "notes.csv",
-                &read(repo().join("tests/fixtures/import/detect/refuse--csv.txt")),
+                "notes.txt",
+                &read(repo().join("tests/fixtures/import/detect/refuse--prose.txt")),
             ),
         ],
     );
     for (file, says) in [
         ("empty.txt", "empty.txt:1: error: the file is empty"),
-        ("notes.csv", "notes.csv: error: cannot recognise"),
+        ("notes.txt", "notes.txt: error: cannot recognise"),
     ] {
         let out = crate::common::confsite(dir.path(), &["import", file]);
         assert!(!out.status.success(), "{file}");
