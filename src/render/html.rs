@@ -33,9 +33,30 @@ struct Compiled<'a> {
     tera: Tera,
 }
 
+/// The `css_value` filter: a value from content or options as a CSS value,
+/// or `fallback` (default empty) when it could end the declaration, the rule
+/// or the `<style>` element (HTML escaping does not protect CSS).
+fn css_value(value: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
+    let safe = !value.is_empty()
+        && value.len() <= 200
+        && !value.contains("/*")
+        && !value.chars().any(|c| {
+            matches!(c, ';' | '{' | '}' | '<' | '>' | '\\' | '"' | '\'' | '@') || c.is_control()
+        });
+    Ok(if safe {
+        value.to_string()
+    } else {
+        kwargs
+            .get::<&str>("fallback")?
+            .unwrap_or_default()
+            .to_string()
+    })
+}
+
 fn compile(theme: &Theme) -> Result<Tera, Failed> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.register_filter("css_value", css_value);
     let mut sources = Vec::new();
     for (name, file) in &theme.templates {
         match std::str::from_utf8(&file.contents) {

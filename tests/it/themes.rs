@@ -549,3 +549,43 @@ fn sitemap_lists_every_page_with_absolute_urls_under_the_base_path() {
     assert_eq!(listed.len(), listed_set.len(), "no duplicates");
     assert_eq!(listed_set, expected);
 }
+
+#[test]
+fn colours_from_content_cannot_inject_css() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::common::write_files(
+        dir.path(),
+        &[
+            ("confsite.yaml", "title: T\n"),
+            (
+                "content/ev/_event.md",
+                "---\nname: Ev\ntimezone: UTC\ntheme_options:\n  accent: \"red; } body { display: none\"\n  hero_image: \"x') ; background: url('https://evil.example/\"\ntracks:\n  - name: Web\n    color: \"blue; } * { color: red\"\n  - name: Ops\n    color: \"#0a0\"\n---\n",
+            ),
+            ("content/ev/a.md", "---\ntitle: A\ntrack: [Web, Ops]\n---\n"),
+        ],
+    );
+    crate::common::confsite_ok(dir.path(), &["build"]);
+    for page in ["ev/index.html", "ev/session/a.html"] {
+        let html = crate::common::read(dir.path().join("output").join(page));
+        assert!(
+            !html.contains("display: none"),
+            "{page}: accent injected CSS"
+        );
+        assert!(
+            !html.contains("color: red"),
+            "{page}: a track colour injected CSS"
+        );
+        assert!(
+            !html.contains("evil.example"),
+            "{page}: the hero image escaped its url()"
+        );
+        assert!(
+            html.contains("--accent-light: #1f5fbf;"),
+            "{page}: falls back to the default accent"
+        );
+        assert!(
+            html.contains("--track-ops: #0a0;"),
+            "{page}: a plain colour is kept"
+        );
+    }
+}
