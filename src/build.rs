@@ -71,11 +71,7 @@ pub fn render_in_memory(options: &BuildOptions) -> Result<Rendered, Failed> {
         f
     }));
     timings.push(("check", t.elapsed()));
-    let rendered = render::render_site(&RenderContext {
-        site: &loaded.site,
-        themes: &themes,
-        build_time,
-    })?;
+    let rendered = render::render_site(&RenderContext::new(&loaded.site, &themes, build_time))?;
     timings.extend(rendered.timings);
     let files = rendered.files;
     Ok(Rendered {

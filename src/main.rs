@@ -37,6 +37,12 @@ macro_rules! out_raw {
     }};
 }
 
+/// Building allocates and frees many small strings and template values on
+/// every core; glibc's allocator took about 15% of the CPU time of a
+/// 10,000-session build (see README, Performance).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "confsite",
@@ -122,23 +128,7 @@ enum Command {
         deny: Option<Deny>,
     },
     /// Benchmark builds of generated programs (per-stage times, peak memory).
-    Bench {
-        /// Program sizes, e.g. `--sessions 1000,10000,100000`.
-        #[arg(long, value_delimiter = ',', default_value = "1000,10000")]
-        sessions: Vec<usize>,
-        /// Builds per size; the report gives the median and the range.
-        #[arg(long, default_value_t = 5)]
-        runs: usize,
-        /// Measure one size in this process and print JSON (used by `bench` itself).
-        #[arg(long, hide = true)]
-        single: Option<usize>,
-        /// Only write the generated program (of the first size) into DIR.
-        #[arg(long)]
-        write_site: Option<PathBuf>,
-        /// Only write the same program as a Hugo site into DIR.
-        #[arg(long)]
-        write_hugo: Option<PathBuf>,
-    },
+    Bench(bench::BenchArgs),
     /// See and copy the bundled themes.
     Theme {
         /// The site whose themes (bundled and its own) to look at.
@@ -288,24 +278,8 @@ fn run(command: Command) -> Result<ExitCode, Failed> {
             server.wait();
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench {
-            sessions,
-            runs,
-            single,
-            write_site,
-            write_hugo,
-        } => {
-            let first = sessions.first().copied().unwrap_or(1000);
-            if let Some(dir) = write_site {
-                bench::write(&dir, first, false)?;
-            } else if let Some(dir) = write_hugo {
-                bench::write(&dir, first, true)?;
-            } else if let Some(n) = single {
-                let report = bench::measure(n, runs)?;
-                out!("{}", serde_json::to_string(&report).unwrap_or_default());
-            } else {
-                out_raw!("{}", bench::run(&sessions, runs)?);
-            }
+        Command::Bench(args) => {
+            out_raw!("{}", bench::command(&args)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Theme { root, action } => theme_command(&root, action),

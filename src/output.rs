@@ -1,15 +1,28 @@
 //! The output stage: the only code that writes the built site to disk.
+//! Input: the rendered files in memory. Output: the output directory.
 //!
 //! Files are written into a staging directory beside the output directory,
 //! then swapped in with renames, so a failed build leaves the previous
 //! output untouched and readers never see a half-written site. Files in the
 //! output directory that confsite did not write (a `.git`, a hand-added
 //! `CNAME`) are carried over: only what the previous build wrote is replaced.
+//!
+//! Rebuilds are cheap because most files do not change: the manifest
+//! ([`MANIFEST`]) records each file's content hash and size, and a file
+//! whose content is the same as last time is hard-linked from the previous
+//! output into the staging directory instead of being written again
+//! (creating and filling a new inode costs the kernel several times a
+//! link). A file touched since the last build (modified after the manifest
+//! was written, or of another size) is written anew, and so is everything
+//! when the filesystem cannot link. The previous tree is then removed one
+//! directory per core. The manifest holds no times, so two builds of the
+//! same site are byte-identical, manifest included.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -30,13 +43,27 @@ impl OutputFile {
     }
 }
 
-/// Lists the files each build wrote, so the next build knows which files are its own.
+/// Lists the files each build wrote, so the next build knows which files
+/// are its own and which it can keep. One line per file:
+/// `<hash> <size> <path>`, the hash being the first 128 bits of the BLAKE3
+/// of the contents in hex. A line with only a path (older builds) marks a
+/// file as ours without allowing it to be kept.
 pub const MANIFEST: &str = ".confsite-output";
+
+/// What a write did, for `build --timings` and the benchmark.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files written anew.
+    pub written: usize,
+    /// Files unchanged since the previous build, linked from it.
+    pub linked: usize,
+}
 
 /// A relative output path is safe when it cannot leave the output directory.
 pub fn is_safe_relative(path: &str) -> bool {
     !path.is_empty()
         && !path.contains('\\')
+        && !path.contains(['\n', '\r'])
         && Path::new(path)
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
@@ -45,6 +72,11 @@ pub fn is_safe_relative(path: &str) -> bool {
 /// Writes `files` as the new contents of `output`, atomically replacing what
 /// the previous build wrote.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
+    write_site_stats(output, files).map(|_| ())
+}
+
+/// [`write_site`], telling how many files were written and how many kept.
+pub fn write_site_stats(output: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
     for f in files {
         if !is_safe_relative(&f.path) || f.path == MANIFEST {
             return Err(io::Error::new(
@@ -70,27 +102,106 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
     result
 }
 
-fn fill_and_swap(output: &Path, staging: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let dirs: BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf))
-        .collect();
-    for dir in &dirs {
-        fs::create_dir_all(staging.join(dir))?;
+/// A file as the manifest records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Recorded {
+    hash: u128,
+    size: u64,
+}
+
+/// What the previous build left: the paths it wrote, what it recorded of
+/// them, and when it finished (its manifest's modification time).
+#[derive(Default)]
+struct Previous {
+    paths: BTreeSet<String>,
+    recorded: HashMap<String, Recorded>,
+    written_at: Option<SystemTime>,
+}
+
+/// The hash recorded for a file: the first 128 bits of its BLAKE3.
+fn content_hash(contents: &[u8]) -> u128 {
+    let digest = blake3::hash(contents);
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&digest.as_bytes()[..16]);
+    u128::from_be_bytes(first)
+}
+
+/// The previous build's manifest.
+fn read_manifest(output: &Path) -> Previous {
+    let mut previous = Previous::default();
+    let manifest = output.join(MANIFEST);
+    let Ok(text) = fs::read_to_string(&manifest) else {
+        return previous;
+    };
+    previous.written_at = fs::metadata(&manifest).and_then(|m| m.modified()).ok();
+    for line in text.lines() {
+        match parse_manifest_line(line) {
+            Some((rec, path)) => {
+                previous.recorded.insert(path.to_string(), rec);
+                previous.paths.insert(path.to_string());
+            }
+            None => {
+                previous.paths.insert(line.to_string());
+            }
+        }
     }
-    files
-        .par_iter()
-        .try_for_each(|f| fs::write(staging.join(&f.path), &f.contents))?;
-    let mut manifest = String::new();
+    previous
+}
+
+fn parse_manifest_line(line: &str) -> Option<(Recorded, &str)> {
+    let mut parts = line.splitn(3, ' ');
+    let hash = parts.next()?;
+    if hash.len() != 32 {
+        return None;
+    }
+    let hash = u128::from_str_radix(hash, 16).ok()?;
+    let size = parts.next()?.parse().ok()?;
+    let path = parts.next()?;
+    Some((Recorded { hash, size }, path))
+}
+
+fn fill_and_swap(output: &Path, staging: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
+    let mut dirs: BTreeSet<&Path> = BTreeSet::new();
     for f in files {
-        manifest.push_str(&f.path);
-        manifest.push('\n');
+        let mut dir = Path::new(&f.path).parent();
+        while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+            if !dirs.insert(d) {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    // Sorted, so every parent is made before its children.
+    for dir in &dirs {
+        fs::create_dir(staging.join(dir))?;
+    }
+    let previous = if output.is_dir() {
+        read_manifest(output)
+    } else {
+        Previous::default()
+    };
+    let outcomes: Vec<(Recorded, bool)> = files
+        .par_iter()
+        .map(|f| {
+            let before = previous.recorded.get(&f.path).zip(previous.written_at);
+            place(output, staging, f, before)
+        })
+        .collect::<io::Result<_>>()?;
+    let mut stats = WriteStats::default();
+    let mut manifest = String::with_capacity(files.len() * 100);
+    for (f, (rec, linked)) in files.iter().zip(&outcomes) {
+        if *linked {
+            stats.linked += 1;
+        } else {
+            stats.written += 1;
+        }
+        manifest.push_str(&format!("{:032x} {} {}\n", rec.hash, rec.size, f.path));
     }
     let mut m = fs::File::create(staging.join(MANIFEST))?;
     m.write_all(manifest.as_bytes())?;
 
     if output.exists() {
-        carry_over_foreign_files(output, staging, files)?;
+        carry_over_foreign_files(output, staging, files, &previous.paths)?;
         let old = tempdir_path(output.parent().unwrap_or(Path::new(".")), ".confsite-old-");
         fs::rename(output, &old)?;
         if let Err(err) = fs::rename(staging, output) {
@@ -98,35 +209,71 @@ fn fill_and_swap(output: &Path, staging: &Path, files: &[OutputFile]) -> io::Res
             let _ = fs::rename(&old, output);
             return Err(err);
         }
-        fs::remove_dir_all(&old)?;
+        remove_tree(&old)?;
     } else {
         fs::rename(staging, output)?;
     }
-    Ok(())
+    Ok(stats)
+}
+
+/// Puts one file into the staging directory: a link to the previous
+/// output's copy when that holds the same bytes, else a new file.
+/// `previous` is what the last build recorded of the file and when that
+/// build finished. Returns what the manifest should record and whether the
+/// file was linked.
+fn place(
+    output: &Path,
+    staging: &Path,
+    file: &OutputFile,
+    previous: Option<(&Recorded, SystemTime)>,
+) -> io::Result<(Recorded, bool)> {
+    let rec = Recorded {
+        hash: content_hash(&file.contents),
+        size: file.contents.len() as u64,
+    };
+    let target = staging.join(&file.path);
+    if let Some((_, finished)) = previous.filter(|(p, _)| **p == rec) {
+        let old = output.join(&file.path);
+        // Only a file nobody touched since that build: same size, and not
+        // modified after its manifest was written.
+        let untouched = fs::symlink_metadata(&old).is_ok_and(|m| {
+            m.file_type().is_file()
+                && m.len() == rec.size
+                && m.modified().is_ok_and(|t| t <= finished)
+        });
+        if untouched && fs::hard_link(&old, &target).is_ok() {
+            return Ok((rec, true));
+        }
+    }
+    let mut out = fs::File::create(&target)?;
+    out.write_all(&file.contents)?;
+    Ok((rec, false))
 }
 
 /// Moves files the previous build did not write (and this one does not
 /// write) from the old output into the staging directory.
-fn carry_over_foreign_files(output: &Path, staging: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let previous: BTreeSet<String> = fs::read_to_string(output.join(MANIFEST))
-        .map(|m| m.lines().map(str::to_string).collect())
-        .unwrap_or_default();
+fn carry_over_foreign_files(
+    output: &Path,
+    staging: &Path,
+    files: &[OutputFile],
+    previous: &BTreeSet<String>,
+) -> io::Result<()> {
     let ours: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for entry in walkdir::WalkDir::new(output)
         .min_depth(1)
         .contents_first(false)
     {
         let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
         let rel = entry
             .path()
             .strip_prefix(output)
             .map_err(io::Error::other)?
             .to_string_lossy()
             .replace('\\', "/");
-        if rel == MANIFEST || entry.file_type().is_dir() {
-            continue;
-        }
-        if previous.contains(&rel) || ours.contains(rel.as_str()) {
+        if rel == MANIFEST || previous.contains(&rel) || ours.contains(rel.as_str()) {
             continue;
         }
         let target = staging.join(&rel);
@@ -141,6 +288,36 @@ fn carry_over_foreign_files(output: &Path, staging: &Path, files: &[OutputFile])
         }
     }
     Ok(())
+}
+
+/// Removes a directory tree, its top-level directories in parallel: the
+/// kernel serialises unlinks within one directory, not across them.
+fn remove_tree(root: &Path) -> io::Result<()> {
+    let mut dirs = Vec::new();
+    for entry in fs::read_dir(root)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            dirs.push(entry.path());
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    dirs.par_iter().try_for_each(remove_dir_parallel)?;
+    fs::remove_dir(root)
+}
+
+fn remove_dir_parallel(dir: &PathBuf) -> io::Result<()> {
+    let mut subdirs = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            subdirs.push(entry.path());
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    subdirs.par_iter().try_for_each(remove_dir_parallel)?;
+    fs::remove_dir(dir)
 }
 
 fn tempdir_path(parent: &Path, prefix: &str) -> PathBuf {
@@ -199,6 +376,94 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "x.org");
         let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging directories are cleaned up");
+    }
+
+    #[cfg(unix)]
+    fn inode(path: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(path).unwrap().ino()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_kept_and_changed_ones_rewritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let first = [
+            OutputFile::new("same.html", "same"),
+            OutputFile::new("d/changed.html", "before"),
+            OutputFile::new("d/gone.html", "x"),
+        ];
+        assert_eq!(
+            write_site_stats(&out, &first).unwrap(),
+            WriteStats {
+                written: 3,
+                linked: 0
+            }
+        );
+        let same = inode(&out.join("same.html"));
+        let changed = inode(&out.join("d/changed.html"));
+        let second = [
+            OutputFile::new("same.html", "same"),
+            OutputFile::new("d/changed.html", "after!"),
+            OutputFile::new("d/new.html", "new"),
+        ];
+        assert_eq!(
+            write_site_stats(&out, &second).unwrap(),
+            WriteStats {
+                written: 2,
+                linked: 1
+            }
+        );
+        assert_eq!(inode(&out.join("same.html")), same, "kept, not rewritten");
+        assert_ne!(inode(&out.join("d/changed.html")), changed);
+        assert_eq!(
+            fs::read_to_string(out.join("d/changed.html")).unwrap(),
+            "after!"
+        );
+        assert_eq!(fs::read_to_string(out.join("d/new.html")).unwrap(), "new");
+        assert!(!out.join("d/gone.html").exists());
+        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "the previous tree is removed");
+    }
+
+    #[test]
+    fn a_hand_edited_output_file_is_rewritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let files = [OutputFile::new("a.html", "original")];
+        write_site(&out, &files).unwrap();
+        // Same size, different bytes and a later modification time.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        fs::write(out.join("a.html"), "EDITED!!").unwrap();
+        let stats = write_site_stats(&out, &files).unwrap();
+        assert_eq!(stats.linked, 0);
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "original");
+    }
+
+    #[test]
+    fn a_manifest_of_bare_paths_still_marks_files_as_ours() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("old.html"), "old").unwrap();
+        fs::write(out.join("mine.txt"), "mine").unwrap();
+        fs::write(out.join(MANIFEST), "old.html\n").unwrap();
+        let stats = write_site_stats(&out, &[OutputFile::new("old.html", "old")]).unwrap();
+        assert_eq!(stats.written, 1, "no hash recorded, so nothing is kept");
+        assert_eq!(fs::read_to_string(out.join("mine.txt")).unwrap(), "mine");
+        let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        let (rec, path) = parse_manifest_line(manifest.lines().next().unwrap()).unwrap();
+        assert_eq!(path, "old.html");
+        assert_eq!(rec.size, 3);
+        assert_eq!(rec.hash, content_hash(b"old"));
+    }
+
+    #[test]
+    fn paths_with_line_breaks_are_refused() {
+        assert!(!is_safe_relative("a\nb.html"));
+        let tmp = tempfile::tempdir().unwrap();
+        assert!(write_site(&tmp.path().join("o"), &[OutputFile::new("a\rb", "x")]).is_err());
     }
 
     #[test]

@@ -6,8 +6,14 @@
 //! error goes to the terminal and, through the status endpoint, into an
 //! overlay in every open tab. Serving uses tiny_http (no async runtime) and
 //! watching uses notify's debouncer; tabs poll a small status endpoint.
+//!
+//! Rebuilds are incremental ([`Incremental`]): after an edit of session
+//! pages only those pages are read again, and only the files that can
+//! depend on them are rendered again (their pages and feeds, their
+//! speakers', day's, tracks' and room's pages and feeds, the event's lists,
+//! exports and search index). Anything else rebuilds everything.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,9 +25,14 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
-use crate::build::{BuildOptions, render_in_memory};
-use crate::content::CONFIG_FILE;
-use crate::diagnostic::{Diagnostic, Failed};
+use crate::build::BuildOptions;
+use crate::check::{self, Finding};
+use crate::content::{CONFIG_FILE, LiveSite, LoadOptions};
+use crate::diagnostic::{Diagnostic, Failed, Level};
+use crate::model::Site;
+use crate::output::OutputFile;
+use crate::render::{self, EVENT_RENDERERS, RenderContext, html, ics, markdown, urls};
+use crate::theme::Themes;
 
 /// The path tabs poll for the build version and the current error.
 pub const STATUS_PATH: &str = "__confsite/status";
@@ -96,7 +107,8 @@ pub fn start(root: &Path, bind: SocketAddr) -> Result<Server, Failed> {
         output: None,
         base_url: Some(url.clone()),
     };
-    rebuild(&options, &state);
+    let mut live: Option<Incremental> = None;
+    rebuild(&options, &mut live, &[], &state);
 
     let stop = Arc::new(AtomicBool::new(false));
     let mut threads = Vec::new();
@@ -135,12 +147,16 @@ pub fn start(root: &Path, bind: SocketAddr) -> Result<Server, Failed> {
             while !stop.load(Ordering::SeqCst) {
                 match rx.recv_timeout(Duration::from_millis(200)) {
                     Ok(Ok(events)) => {
-                        let relevant = events
+                        let mut changed: Vec<PathBuf> = events
                             .iter()
                             .flat_map(|e| e.paths.iter())
-                            .any(|p| !p.starts_with(&output) && !is_editor_noise(p));
-                        if relevant {
-                            rebuild(&options, &state);
+                            .filter(|p| !p.starts_with(&output) && !is_editor_noise(p))
+                            .cloned()
+                            .collect();
+                        changed.sort();
+                        changed.dedup();
+                        if !changed.is_empty() {
+                            rebuild(&options, &mut live, &changed, &state);
                         }
                     }
                     Ok(Err(errors)) => {
@@ -200,27 +216,50 @@ fn is_editor_noise(path: &Path) -> bool {
         || name.starts_with(".#")
 }
 
-fn rebuild(options: &BuildOptions, state: &RwLock<Snapshot>) {
+/// Rebuilds after `changed` paths changed (all of them when `live` is
+/// `None` yet) and publishes the result to `state`.
+fn rebuild(
+    options: &BuildOptions,
+    live: &mut Option<Incremental>,
+    changed: &[PathBuf],
+    state: &RwLock<Snapshot>,
+) {
     let started = Instant::now();
-    match render_in_memory(options) {
-        Ok(rendered) => {
-            let files = rendered
-                .files
-                .into_iter()
-                .map(|f| (f.path, Arc::new(f.contents)))
-                .collect();
+    let result = match live {
+        Some(inc) => inc.update(changed),
+        None => Incremental::new(options).map(|inc| {
+            let files = inc.all_files();
+            *live = Some(inc);
+            Update {
+                changes: Changes::All(files),
+                rendered: 0,
+                incremental: false,
+            }
+        }),
+    };
+    match result {
+        Ok(update) => {
             let mut s = state.write().unwrap_or_else(|p| p.into_inner());
-            s.files = files;
+            update.changes.apply(&mut s.files);
             s.version += 1;
             s.error = None;
-            for f in &rendered.findings {
-                eprintln!("{f}");
-            }
+            let version = s.version;
+            drop(s);
             eprintln!(
-                "rebuilt in {:.0} ms (version {})",
+                "rebuilt in {:.0} ms (version {version}{})",
                 started.elapsed().as_secs_f64() * 1000.0,
-                s.version
+                if update.incremental {
+                    format!(", {} files rendered again", update.rendered)
+                } else {
+                    String::new()
+                }
             );
+            // After publishing: findings do not hold up the reload.
+            if let Some(inc) = live {
+                for f in inc.findings() {
+                    eprintln!("{f}");
+                }
+            }
         }
         Err(failed) => {
             let text = failed.to_string();
@@ -229,6 +268,312 @@ fn rebuild(options: &BuildOptions, state: &RwLock<Snapshot>) {
             s.error = Some(text);
         }
     }
+}
+
+/// What a rebuild changed in the served files.
+pub enum Changes {
+    /// Every file of the site (a full rebuild).
+    All(HashMap<String, Arc<Vec<u8>>>),
+    /// Only these files (same paths as before, new contents).
+    Some(Vec<(String, Arc<Vec<u8>>)>),
+}
+
+impl Changes {
+    /// Applies the changes to the served files.
+    pub fn apply(self, files: &mut HashMap<String, Arc<Vec<u8>>>) {
+        match self {
+            Changes::All(all) => *files = all,
+            Changes::Some(changed) => files.extend(changed),
+        }
+    }
+}
+
+/// The result of one rebuild.
+pub struct Update {
+    pub changes: Changes,
+    /// Files rendered again (incremental rebuilds).
+    pub rendered: usize,
+    pub incremental: bool,
+}
+
+/// A site kept in memory between rebuilds: the model, the rendered
+/// Markdown and feed entries, and what every page shares, so an edit of a
+/// session page re-renders only what depends on it.
+pub struct Incremental {
+    options: BuildOptions,
+    live: LiveSite,
+    themes: Themes,
+    bodies: markdown::Bodies,
+    /// Per event: each session's `VEVENT` by session slug.
+    vevents: Vec<HashMap<String, Option<String>>>,
+    /// [`html::shared_value`] of the current model.
+    shared: tera::Value,
+    /// The sessions' template values of the current model.
+    values: html::SessionValues,
+    /// Every file of the last build (kept for [`Incremental::all_files`]).
+    files: HashMap<String, Arc<Vec<u8>>>,
+    /// Set while the model and what was rendered from it may disagree (a
+    /// rebuild failed half-way): the next update then rebuilds everything.
+    stale: bool,
+}
+
+impl Incremental {
+    /// Loads and renders the whole site.
+    pub fn new(options: &BuildOptions) -> Result<Incremental, Failed> {
+        let live = LiveSite::load(
+            &options.root,
+            &LoadOptions {
+                base_url: options.base_url.clone(),
+            },
+        )?;
+        let themes = Themes::load(&options.root)?;
+        let mut inc = Incremental {
+            options: options.clone(),
+            live,
+            themes,
+            bodies: markdown::Bodies::default(),
+            vevents: Vec::new(),
+            shared: tera::Value::from(()),
+            values: html::SessionValues::default(),
+            files: HashMap::new(),
+            stale: true,
+        };
+        inc.render_all()?;
+        Ok(inc)
+    }
+
+    /// Every file of the site as last built.
+    pub fn all_files(&self) -> HashMap<String, Arc<Vec<u8>>> {
+        self.files.clone()
+    }
+
+    /// The model as last built.
+    pub fn site(&self) -> &Site {
+        &self.live.site
+    }
+
+    /// Loader warnings and check findings of the current model (as warnings:
+    /// `confsite check` is the gate).
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = self
+            .live
+            .warnings
+            .iter()
+            .cloned()
+            .map(Finding::from)
+            .collect();
+        findings.extend(check::check_site(&self.live.site).into_iter().map(|mut f| {
+            f.level = Level::Warning;
+            f
+        }));
+        findings
+    }
+
+    fn build_time() -> Result<jiff::Timestamp, Failed> {
+        render::build_time_from_env()
+            .map_err(|msg| Failed(vec![Diagnostic::error("SOURCE_DATE_EPOCH", 0, msg)]))
+    }
+
+    /// Renders everything from the current model.
+    fn render_all(&mut self) -> Result<(), Failed> {
+        let site = &self.live.site;
+        let ctx = RenderContext::new(site, &self.themes, Self::build_time()?);
+        let rendered = render::render_site(&ctx)?;
+        self.vevents = site
+            .events
+            .iter()
+            .map(|event| {
+                let vevents = ics::vevents(&ctx, event, &|_| None);
+                event
+                    .sessions
+                    .iter()
+                    .map(|s| s.slug.clone())
+                    .zip(vevents)
+                    .collect()
+            })
+            .collect();
+        self.shared = html::shared_value(&ctx);
+        self.values = html::session_values(&ctx, None);
+        self.bodies = ctx.into_bodies();
+        self.files = rendered
+            .files
+            .into_iter()
+            .map(|f| (f.path, Arc::new(f.contents)))
+            .collect();
+        self.stale = false;
+        Ok(())
+    }
+
+    /// Loads everything again and renders everything.
+    fn full(&mut self) -> Result<Update, Failed> {
+        self.stale = true;
+        self.live = LiveSite::load(
+            &self.options.root,
+            &LoadOptions {
+                base_url: self.options.base_url.clone(),
+            },
+        )?;
+        self.themes = Themes::load(&self.options.root)?;
+        self.render_all()?;
+        Ok(Update {
+            changes: Changes::All(self.files.clone()),
+            rendered: self.files.len(),
+            incremental: false,
+        })
+    }
+
+    /// Takes a change of the files `changed` (as the watcher reports them)
+    /// into account. On failure the previous files stay as they were.
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update, Failed> {
+        if self.stale {
+            return self.full();
+        }
+        // What pages of the old model look like, for the structural comparison.
+        let outline_before = outline(&self.live.site);
+        self.stale = true;
+        let Some(edits) = self.live.reload_pages(changed) else {
+            return self.full();
+        };
+        if outline(&self.live.site) != outline_before {
+            return self.full();
+        }
+        let site = &self.live.site;
+        let edited: HashSet<(&str, &str)> = edits
+            .iter()
+            .map(|e| (site.events[e.event].slug.as_str(), e.slug.as_str()))
+            .collect();
+        let bodies = markdown::Bodies::reusing(site, &self.bodies, &|event, session| {
+            edited.contains(&(event, session))
+        });
+        let ctx = RenderContext::new(site, &self.themes, Self::build_time()?).with_bodies(bodies);
+        let shared = html::shared_value(&ctx);
+        if shared != self.shared {
+            // The edit shows on every page (a count, the program's span…).
+            drop(ctx);
+            return self.full();
+        }
+
+        let mut pages: HashSet<String> = ["index.html".to_string(), "404.html".to_string()].into();
+        let mut feeds: HashSet<String> = HashSet::new();
+        let mut events: Vec<usize> = edits.iter().map(|e| e.event).collect();
+        events.sort_unstable();
+        events.dedup();
+        for &i in &events {
+            let e = &site.events[i];
+            pages.extend([
+                urls::event_home(e),
+                urls::session_list(e),
+                urls::speakers(e),
+                urls::tracks(e),
+                urls::rooms(e),
+                urls::unscheduled(e),
+                urls::agenda(e),
+                urls::search_page(e),
+            ]);
+            feeds.insert(urls::schedule_ics(e));
+        }
+        for edit in &edits {
+            let e = &site.events[edit.event];
+            let after = e
+                .sessions
+                .iter()
+                .find(|s| s.slug == edit.slug)
+                .expect("an edited session is in its event");
+            for s in [&edit.before, after] {
+                pages.insert(urls::session(e, s));
+                if s.is_scheduled() {
+                    feeds.insert(urls::session_ics(e, s));
+                }
+                for sp in &s.speakers {
+                    pages.insert(urls::speaker(e, &sp.slug));
+                    feeds.insert(urls::speaker_ics(e, &sp.slug));
+                }
+                if let Some(day) = s.start.as_ref().map(jiff::Zoned::date) {
+                    pages.insert(urls::day(e, day));
+                    feeds.insert(urls::day_ics(e, day));
+                }
+                for t in s.tracks.iter().filter_map(|name| e.track(name)) {
+                    pages.insert(urls::track(e, &t.slug));
+                    feeds.insert(urls::track_ics(e, &t.slug));
+                }
+                if let Some(r) = s.room.as_deref().and_then(|name| e.room(name)) {
+                    pages.insert(urls::room(e, &r.slug));
+                    feeds.insert(urls::room_ics(e, &r.slug));
+                }
+            }
+        }
+
+        let changed = |event: &str, session: &str| edited.contains(&(event, session));
+        let values = html::session_values(&ctx, Some((&self.values, &changed)));
+        let mut files: Vec<OutputFile> =
+            html::render_only(&ctx, &|path| pages.contains(path), Some(&values))?;
+        let mut vevent_maps = Vec::new();
+        for &i in &events {
+            let e = &site.events[i];
+            let known = &self.vevents[i];
+            let vevents = ics::vevents(&ctx, e, &|k| {
+                let slug = e.sessions[k].slug.as_str();
+                if edited.contains(&(e.slug.as_str(), slug)) {
+                    None
+                } else {
+                    known.get(slug).cloned()
+                }
+            });
+            files.extend(ics::feeds(&ctx, e, &vevents, &|path| feeds.contains(path)));
+            for (name, render_event) in EVENT_RENDERERS {
+                if name != "feeds" {
+                    files.extend(render_event(&ctx, e));
+                }
+            }
+            let map: HashMap<String, Option<String>> = e
+                .sessions
+                .iter()
+                .map(|s| s.slug.clone())
+                .zip(vevents)
+                .collect();
+            vevent_maps.push((i, map));
+        }
+        let rendered = files.len();
+        let changes: Vec<(String, Arc<Vec<u8>>)> = files
+            .into_iter()
+            .map(|f| (f.path, Arc::new(f.contents)))
+            .collect();
+        self.bodies = ctx.into_bodies();
+        for (i, map) in vevent_maps {
+            self.vevents[i] = map;
+        }
+        self.shared = shared;
+        self.values = values;
+        for (path, contents) in &changes {
+            self.files.insert(path.clone(), Arc::clone(contents));
+        }
+        self.stale = false;
+        Ok(Update {
+            changes: Changes::Some(changes),
+            rendered,
+            incremental: true,
+        })
+    }
+}
+
+/// What decides which pages exist and what every page links to: per event,
+/// its session slugs, speakers, tracks, rooms and days. An edit that keeps
+/// the outline only changes pages that show the edited sessions.
+fn outline(site: &Site) -> Vec<Vec<String>> {
+    site.events
+        .iter()
+        .map(|e| {
+            let mut parts: Vec<String> = vec![e.slug.clone()];
+            let mut slugs: Vec<&str> = e.sessions.iter().map(|s| s.slug.as_str()).collect();
+            slugs.sort_unstable();
+            parts.extend(slugs.into_iter().map(|s| format!("s:{s}")));
+            parts.extend(e.speakers.iter().map(|s| format!("p:{}", s.slug)));
+            parts.extend(e.tracks.iter().map(|t| format!("t:{}:{}", t.slug, t.name)));
+            parts.extend(e.rooms.iter().map(|r| format!("r:{}:{}", r.slug, r.name)));
+            parts.extend(e.days().into_iter().map(|d| format!("d:{d}")));
+            parts
+        })
+        .collect()
 }
 
 fn respond(request: tiny_http::Request, state: &RwLock<Snapshot>) {
@@ -349,5 +694,112 @@ fn inject_reload_script(html: &[u8]) -> Vec<u8> {
             out.extend_from_slice(RELOAD_SCRIPT.as_bytes());
             out
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::render_in_memory;
+    use crate::synthetic::{self, Params};
+
+    fn options(root: &Path) -> BuildOptions {
+        BuildOptions {
+            root: root.to_path_buf(),
+            output: None,
+            base_url: Some("http://127.0.0.1:8000/".to_string()),
+        }
+    }
+
+    /// After each edit, the incrementally rebuilt files equal a full build's.
+    #[test]
+    fn incremental_rebuilds_equal_full_builds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let params = Params::with_sessions(60);
+        synthetic::write_site(tmp.path(), &params).unwrap();
+        let opts = options(tmp.path());
+        let mut inc = Incremental::new(&opts).unwrap();
+        let mut served = inc.all_files();
+        let page = |i| synthetic::session_page(tmp.path(), &params, i);
+        // Sets front-matter key `key` of page `i` to `value` (a line `key: value`).
+        let set = |i: usize, key: &str, value: &str| {
+            let text = std::fs::read_to_string(page(i)).unwrap();
+            let prefix = format!("{key}:");
+            let line = text
+                .lines()
+                .find(|l| l.starts_with(&prefix))
+                .unwrap_or_else(|| panic!("{key} in {text}"))
+                .to_string();
+            let new = format!("{prefix} {value}");
+            std::fs::write(page(i), text.replacen(&line, new.trim_end(), 1)).unwrap();
+        };
+        let append = |i: usize, more: &str| {
+            let text = std::fs::read_to_string(page(i)).unwrap();
+            std::fs::write(page(i), format!("{text}{more}")).unwrap();
+        };
+        type Step<'a> = (usize, Box<dyn Fn(usize) + 'a>);
+        let steps: Vec<Step> = vec![
+            // Abstract and title: this session's pages, the lists and feeds.
+            (
+                5,
+                Box::new(|i| append(i, "\nOne *more* line, with a comma; and <i>HTML</i>.\n")),
+            ),
+            (
+                7,
+                Box::new(|i| set(i, "title", "\"Renamed <b>&amp;</b> talk\"")),
+            ),
+            // Another time on the same day: the order of sessions changes.
+            (8, Box::new(|i| set(i, "start", "2027-03-10 18:05"))),
+            // Another room of the event.
+            (9, Box::new(|i| set(i, "room", "Room 003"))),
+            (9, Box::new(|i| set(i, "room", "Room 001"))),
+            // Another track.
+            (12, Box::new(|i| set(i, "track", "\"Security\""))),
+            // A new speaker: the set of speakers changes.
+            (
+                11,
+                Box::new(|i| set(i, "speakers", "\n  - name: \"Brand New Person\"")),
+            ),
+            // A broken page, then fixed again.
+            (13, Box::new(|i| set(i, "kind", "[unclosed"))),
+            (13, Box::new(|i| set(i, "kind", "talk"))),
+            // A plain text edit after all that is incremental again.
+            (14, Box::new(|i| append(i, "\nThe end.\n"))),
+        ];
+        let mut kinds = Vec::new();
+        for (k, (i, step)) in steps.iter().enumerate() {
+            step(*i);
+            match inc.update(&[page(*i)]) {
+                Ok(update) => {
+                    kinds.push(update.incremental);
+                    update.changes.apply(&mut served);
+                    let full = render_in_memory(&opts).unwrap();
+                    assert_eq!(served.len(), full.files.len(), "step {k}");
+                    for f in &full.files {
+                        assert!(
+                            served[&f.path].as_slice() == f.contents.as_slice(),
+                            "step {k}: {} differs from a full build",
+                            f.path
+                        );
+                    }
+                }
+                Err(failed) => {
+                    // A page the loader rejects: a full load reports the same.
+                    let full = render_in_memory(&opts)
+                        .err()
+                        .expect("a full build fails too");
+                    assert_eq!(failed.to_string(), full.to_string());
+                    kinds.push(false);
+                }
+            }
+        }
+        eprintln!("kinds {kinds:?}");
+        assert_eq!(kinds.len(), steps.len());
+        assert!(
+            kinds[0] && kinds[1],
+            "text edits are incremental: {kinds:?}"
+        );
+        assert!(!kinds[7], "the broken page fails: {kinds:?}");
+        assert!(kinds[9], "incremental again after a failure: {kinds:?}");
     }
 }

@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Size and shape of a generated program.
 #[derive(Debug, Clone)]
@@ -368,11 +368,20 @@ fn yaml_quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// The event directory of a site written by [`write_site`].
+fn event_dir(dir: &Path, p: &Params) -> PathBuf {
+    dir.join("content")
+        .join(format!("synthetic-{}", p.sessions))
+}
+
+/// The page of the `index`-th generated session in a site written by [`write_site`].
+pub fn session_page(dir: &Path, p: &Params, index: usize) -> PathBuf {
+    event_dir(dir, p).join(format!("session-{index:06}.md"))
+}
+
 /// Writes a confsite site (config + one event) of `p.sessions` sessions into `dir`.
 pub fn write_site(dir: &Path, p: &Params) -> io::Result<()> {
-    let event = dir
-        .join("content")
-        .join(format!("synthetic-{}", p.sessions));
+    let event = event_dir(dir, p);
     fs::create_dir_all(&event)?;
     fs::write(
         dir.join("confsite.yaml"),

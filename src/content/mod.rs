@@ -64,6 +64,20 @@ pub fn load_site(root: &Path, options: &LoadOptions) -> Result<Loaded, Failed> {
 /// out of the model (and reported), so `check` can still look at the rest.
 /// The site is `None` only when the config itself cannot be read.
 pub fn load_site_partial(root: &Path, options: &LoadOptions) -> (Option<Site>, Vec<Diagnostic>) {
+    let (site, _, diags) = load_with_speaker_pages(root, options);
+    (site, diags)
+}
+
+/// Speaker pages of each event, as read (before sessions add to them).
+type SpeakerPages = Vec<BTreeMap<String, Speaker>>;
+
+/// A loaded event and its speaker pages, as read.
+type LoadedEvent = (Event, BTreeMap<String, Speaker>);
+
+fn load_with_speaker_pages(
+    root: &Path,
+    options: &LoadOptions,
+) -> (Option<Site>, SpeakerPages, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let config = load_config(root, options, &mut diags);
     let content = root.join(CONTENT_DIR);
@@ -85,16 +99,135 @@ pub fn load_site_partial(root: &Path, options: &LoadOptions) -> (Option<Site>, V
     };
     event_dirs.sort();
 
-    let results: Vec<(Option<Event>, Vec<Diagnostic>)> = event_dirs
+    let results: Vec<(Option<LoadedEvent>, Vec<Diagnostic>)> = event_dirs
         .par_iter()
         .map(|dir| load_event(root, dir))
         .collect();
     let mut events = Vec::new();
+    let mut pages = Vec::new();
     for (event, event_diags) in results {
         diags.extend(event_diags);
-        events.extend(event);
+        if let Some((event, speaker_pages)) = event {
+            events.push(event);
+            pages.push(speaker_pages);
+        }
     }
-    (config.map(|config| Site { config, events }), diags)
+    (config.map(|config| Site { config, events }), pages, diags)
+}
+
+/// A loaded site that takes edits of session pages cheaply (for `serve`):
+/// only the edited pages are read and parsed again, and their event is
+/// reassembled (sorted, rooms, tracks and speakers collected) from the
+/// sessions already in the model. The result is the model a full load
+/// would give; anything else (a new, deleted or renamed page, the config,
+/// an event file, a speaker page, an error) falls back to a full load.
+pub struct LiveSite {
+    root: PathBuf,
+    options: LoadOptions,
+    pub site: Site,
+    pub warnings: Vec<Diagnostic>,
+    speaker_pages: SpeakerPages,
+}
+
+/// What [`LiveSite::reload_pages`] changed.
+#[derive(Debug)]
+pub struct PageEdit {
+    /// Index of the event in `site.events`.
+    pub event: usize,
+    /// The session as it was, and its slug now.
+    pub before: Session,
+    pub slug: String,
+}
+
+impl LiveSite {
+    /// A full load of the site under `root`.
+    pub fn load(root: &Path, options: &LoadOptions) -> Result<LiveSite, Failed> {
+        match load_with_speaker_pages(root, options) {
+            (Some(site), speaker_pages, diags) if !has_errors(&diags) => Ok(LiveSite {
+                root: root.to_path_buf(),
+                options: options.clone(),
+                site,
+                warnings: diags,
+                speaker_pages,
+            }),
+            (_, _, diags) => Err(Failed(diags)),
+        }
+    }
+
+    /// Reads the session pages `paths` (files under `content/<event>/`,
+    /// already in the model) again and updates the model. `None` when that
+    /// is not such an edit, or the edited pages have errors: the caller then
+    /// loads the whole site (which reports the errors as a full load does).
+    /// On `None` the model may be half updated and must not be used again.
+    pub fn reload_pages(&mut self, paths: &[PathBuf]) -> Option<Vec<PageEdit>> {
+        let content = self.root.join(CONTENT_DIR);
+        let mut edits = Vec::new();
+        let mut touched = Vec::new();
+        for path in paths {
+            let rel = path.strip_prefix(&content).ok()?;
+            let mut parts = rel.components();
+            let (Some(dir), Some(file), None) = (parts.next(), parts.next(), parts.next()) else {
+                return None;
+            };
+            let dir = dir.as_os_str().to_str()?;
+            let file_path = content.join(dir).join(file);
+            if is_hidden(&file_path)
+                || file_path.extension().is_none_or(|e| e != "md")
+                || !file_path.is_file()
+            {
+                return None;
+            }
+            let event_index = self.site.events.iter().position(|e| e.slug == dir)?;
+            let shown = display_path(&self.root, file_path.strip_prefix(&self.root).ok()?);
+            let event = &self.site.events[event_index];
+            let at = event.sessions.iter().position(|s| s.source.path == shown)?;
+            let (session, page_diags) = load_session(
+                &self.root,
+                &file_path,
+                event,
+                &self.speaker_pages[event_index],
+            );
+            let session = session.filter(|_| !has_errors(&page_diags))?;
+            let taken = event
+                .sessions
+                .iter()
+                .enumerate()
+                .any(|(i, s)| i != at && s.slug == session.slug);
+            if taken {
+                return None;
+            }
+            self.warnings.retain(|d| d.path != shown);
+            self.warnings.extend(page_diags);
+            let slug = session.slug.clone();
+            let before =
+                std::mem::replace(&mut self.site.events[event_index].sessions[at], session);
+            edits.push(PageEdit {
+                event: event_index,
+                before,
+                slug,
+            });
+            if !touched.contains(&event_index) {
+                touched.push(event_index);
+            }
+        }
+        for i in touched {
+            // In the order of a full load: sessions are sorted by the
+            // declared rooms only, then undeclared rooms and tracks collected.
+            let event = &mut self.site.events[i];
+            event.rooms.retain(|r| r.declared);
+            event.tracks.retain(|t| t.declared);
+            sort_sessions(event);
+            collect_rooms_and_tracks(event);
+            collect_speakers(event, self.speaker_pages[i].clone());
+        }
+        Some(edits)
+    }
+
+    /// Loads the whole site again.
+    pub fn reload_all(&mut self) -> Result<(), Failed> {
+        *self = LiveSite::load(&self.root, &self.options)?;
+        Ok(())
+    }
 }
 
 fn is_hidden(path: &Path) -> bool {
@@ -243,7 +376,7 @@ fn markdown_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn load_event(root: &Path, dir: &Path) -> (Option<Event>, Vec<Diagnostic>) {
+fn load_event(root: &Path, dir: &Path) -> (Option<LoadedEvent>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let rel_dir = dir.strip_prefix(root).unwrap_or(dir).to_path_buf();
     let dir_name = dir
@@ -338,27 +471,16 @@ fn load_event(root: &Path, dir: &Path) -> (Option<Event>, Vec<Diagnostic>) {
     let speaker_pages = load_speaker_pages(root, dir, &mut diags);
 
     let files = markdown_files(dir);
-    let parsed_sessions: Vec<Result<Parsed<SessionFront>, Diagnostic>> = files
+    // Each page is read, parsed and checked on its own (on every core); the
+    // results are then taken in file order, so diagnostics keep their order.
+    let built: Vec<(Option<Session>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|path| {
-            let shown = display_path(root, path.strip_prefix(root).unwrap_or(path));
-            parse_page(path, &shown)
-        })
+        .map(|path| load_session(root, path, &event, &speaker_pages))
         .collect();
     let mut slugs_seen: HashMap<String, PathBuf> = HashMap::new();
-    for (path, parsed) in files.iter().zip(parsed_sessions) {
-        let parsed = match parsed {
-            Ok(p) => p,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default();
-        if let Some(session) = build_session(&event, parsed, stem, &speaker_pages, &mut diags) {
+    for (session, page_diags) in built {
+        diags.extend(page_diags);
+        if let Some(session) = session {
             if let Some(first) = slugs_seen.get(&session.slug) {
                 diags.push(Diagnostic::error(
                     &session.source.path,
@@ -377,8 +499,29 @@ fn load_event(root: &Path, dir: &Path) -> (Option<Event>, Vec<Diagnostic>) {
     }
     sort_sessions(&mut event);
     collect_rooms_and_tracks(&mut event);
-    collect_speakers(&mut event, speaker_pages);
-    (Some(event), diags)
+    collect_speakers(&mut event, speaker_pages.clone());
+    (Some((event, speaker_pages)), diags)
+}
+
+/// One session page: read, parsed and turned into a session of `event`.
+fn load_session(
+    root: &Path,
+    path: &Path,
+    event: &Event,
+    speaker_pages: &BTreeMap<String, Speaker>,
+) -> (Option<Session>, Vec<Diagnostic>) {
+    let shown = display_path(root, path.strip_prefix(root).unwrap_or(path));
+    let parsed = match parse_page(path, &shown) {
+        Ok(p) => p,
+        Err(d) => return (None, vec![d]),
+    };
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let mut diags = Vec::new();
+    let session = build_session(event, parsed, stem, speaker_pages, &mut diags);
+    (session, diags)
 }
 
 fn declare_rooms_and_tracks(event: &mut Event, front: &EventFront, diags: &mut Vec<Diagnostic>) {

@@ -8,7 +8,7 @@
 //! per session, speaker, track and room, the lists of those, unscheduled
 //! sessions, My agenda and search. Plus the site index and `404.html`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use jiff::Zoned;
@@ -23,6 +23,11 @@ use crate::diagnostic::{Diagnostic, Failed};
 use crate::model::{BodyKind, Event, Session, Site};
 use crate::output::OutputFile;
 use crate::theme::Theme;
+
+thread_local! {
+    /// Each rendering thread's page buffer.
+    static PAGE: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(64 * 1024));
+}
 
 /// Theme static files under this folder are written to each event's root.
 const EVENT_ROOT_STATIC: &str = "event/";
@@ -125,6 +130,18 @@ fn template_error(theme: &Theme, err: &tera::Error) -> Failed {
 }
 
 pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
+    render_only(ctx, &|_| true, None)
+}
+
+/// Renders only the pages (and theme files) whose output path `keep`
+/// accepts, with the sessions' template values `values` when given (they
+/// must be [`session_values`] of this model): `serve` re-renders what an
+/// edit touches.
+pub fn render_only(
+    ctx: &RenderContext,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+    values: Option<&SessionValues>,
+) -> Result<Vec<OutputFile>, Failed> {
     let site = ctx.site;
     let mut theme_names: Vec<&str> = site
         .events
@@ -181,12 +198,13 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
     for (i, event) in site.events.iter().enumerate() {
         jobs.extend(event_jobs(i, event));
     }
+    jobs.retain(|job| keep(&job.path));
     let events: Vec<EventValues> = site
         .events
         .par_iter()
         .map(|e| {
             let theme = compiled[e.theme.as_deref().unwrap_or(&site.config.theme)].theme;
-            EventValues::new(ctx, e, theme)
+            EventValues::new(ctx, e, theme, values)
         })
         .collect();
 
@@ -222,12 +240,16 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
                     site_theme
                 }
             };
-            // One allocation of a typical page's size instead of many small regrowths.
-            let mut html = Vec::with_capacity(16 * 1024);
-            compiled_theme
-                .tera
-                .render_to(job.template, &context, &mut html)
-                .map_err(|e| template_error(compiled_theme.theme, &e))?;
+            // Rendered into this thread's reused buffer, then copied out at its
+            // exact size: no regrowth, and no page holds spare capacity.
+            let html = PAGE.with_borrow_mut(|buf| {
+                buf.clear();
+                compiled_theme
+                    .tera
+                    .render_to(job.template, &context, &mut *buf)
+                    .map(|()| buf.clone())
+            });
+            let html = html.map_err(|e| template_error(compiled_theme.theme, &e))?;
             Ok(OutputFile::new(job.path.clone(), html))
         })
         .collect();
@@ -265,7 +287,110 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
             }
         }
     }
+    files.retain(|f| keep(&f.path));
     Ok(files)
+}
+
+/// Every session's template value, per event: made once per build and
+/// shared by every page that shows the session; `serve` keeps them between
+/// rebuilds.
+#[derive(Clone, Default)]
+pub struct SessionValues {
+    events: Vec<EventSessionValues>,
+}
+
+#[derive(Clone)]
+struct EventSessionValues {
+    slug: String,
+    sessions: Vec<String>,
+    values: Vec<Value>,
+}
+
+impl SessionValues {
+    fn event(&self, slug: &str) -> Option<&EventSessionValues> {
+        self.events.iter().find(|e| e.slug == slug)
+    }
+}
+
+/// Tells whether the session (event slug, session slug) changed.
+pub type Changed<'a> = dyn Fn(&str, &str) -> bool + Sync + 'a;
+
+/// The sessions' template values of the model in `ctx`. With `previous`
+/// (values of an earlier build, and which (event, session) slugs changed
+/// since), an unchanged session keeps its earlier value.
+pub fn session_values(
+    ctx: &RenderContext,
+    previous: Option<(&SessionValues, &Changed<'_>)>,
+) -> SessionValues {
+    let events = ctx
+        .site
+        .events
+        .iter()
+        .map(|e| {
+            let before: HashMap<&str, &Value> = previous
+                .and_then(|(values, _)| values.event(&e.slug))
+                .map(|known| {
+                    known
+                        .sessions
+                        .iter()
+                        .map(String::as_str)
+                        .zip(&known.values)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let reuse = |s: &Session| match previous {
+                Some((_, changed)) if !changed(&e.slug, &s.slug) => {
+                    before.get(s.slug.as_str()).map(|v| (*v).clone())
+                }
+                _ => None,
+            };
+            EventSessionValues {
+                slug: e.slug.clone(),
+                sessions: e.sessions.iter().map(|s| s.slug.clone()).collect(),
+                values: session_values_of(ctx, e, &reuse),
+            }
+        })
+        .collect();
+    SessionValues { events }
+}
+
+/// Each session's view of `e` as a value (on every core), or `reuse`'s.
+fn session_values_of(
+    ctx: &RenderContext,
+    e: &Event,
+    reuse: &(dyn Fn(&Session) -> Option<Value> + Sync),
+) -> Vec<Value> {
+    e.sessions
+        .par_iter()
+        .zip(ctx.bodies().event(e))
+        .map(|(s, body)| {
+            reuse(s).unwrap_or_else(|| {
+                Value::from_serializable(&SessionView::new(ctx.site, e, s, body))
+            })
+        })
+        .collect()
+}
+
+/// What every page is given besides its own subject (the site view and
+/// each event's view), as one value. When two models have the same shared
+/// value, a page whose subject is unchanged renders the same.
+pub fn shared_value(ctx: &RenderContext) -> Value {
+    let site = ctx.site;
+    let events: Vec<Value> = site
+        .events
+        .iter()
+        .map(|e| {
+            let name = e.theme.as_deref().unwrap_or(&site.config.theme);
+            match ctx.themes.get(name) {
+                Some(theme) => Value::from_serializable(&EventView::new(ctx, e, theme)),
+                None => Value::from(name),
+            }
+        })
+        .collect();
+    Value::from(vec![
+        Value::from_serializable(&SiteView::new(site)),
+        Value::from(events),
+    ])
 }
 
 /// What one page is about.
@@ -392,8 +517,7 @@ struct EventValues {
     /// Track and room views, in the event's order.
     tracks: Vec<Value>,
     rooms: Vec<Value>,
-    /// Session views as structs (for the day grids) and as values (for lists).
-    session_views: Vec<SessionView>,
+    /// Session views as values, in the event's order.
     sessions: Vec<Value>,
     /// Indexes of the sessions of each track and each room.
     by_track: Vec<Vec<usize>>,
@@ -401,17 +525,12 @@ struct EventValues {
 }
 
 impl EventValues {
-    fn new(ctx: &RenderContext, e: &Event, theme: &Theme) -> Self {
+    fn new(ctx: &RenderContext, e: &Event, theme: &Theme, values: Option<&SessionValues>) -> Self {
         let view = EventView::new(ctx, e, theme);
-        let session_views: Vec<SessionView> = e
-            .sessions
-            .par_iter()
-            .map(|s| SessionView::new(ctx.site, e, s))
-            .collect();
-        let sessions = session_views
-            .par_iter()
-            .map(Value::from_serializable)
-            .collect();
+        let sessions = match values.and_then(|v| v.event(&e.slug)) {
+            Some(known) => known.values.clone(),
+            None => session_values_of(ctx, e, &|_| None),
+        };
         let mut by_track = vec![Vec::new(); e.tracks.len()];
         let mut by_room = vec![Vec::new(); e.rooms.len()];
         for (k, s) in e.sessions.iter().enumerate() {
@@ -436,7 +555,6 @@ impl EventValues {
                 theme,
                 &crate::theme::layered(&ctx.site.config.theme_options, &e.theme_options),
             ),
-            session_views,
             sessions,
             by_track,
             by_room,
@@ -491,7 +609,10 @@ impl EventValues {
                 _ => {}
             },
             Subject::Day(d) => {
-                context.insert("day", &DayView::new(base, event, *d, &self.session_views));
+                context.insert_value(
+                    "day",
+                    DayView::new(base, event, *d).to_value(&self.sessions),
+                );
             }
             Subject::Session(j) => {
                 context.insert_value("session", self.sessions[*j].clone());
@@ -876,12 +997,12 @@ struct SessionView {
 }
 
 impl SessionView {
-    fn new(site: &Site, e: &Event, s: &Session) -> Self {
+    fn new(site: &Site, e: &Event, s: &Session, body: &markdown::Body) -> Self {
         let base = &site.config.base_url;
         let path = urls::session(e, s);
         let url = urls::absolute(base, &path);
-        let plain = markdown::to_plain_text(&s.body);
-        let summary = excerpt(&plain, 200);
+        let plain = &body.plain;
+        let summary = markdown::excerpt(plain, 200);
         let room = s.room.as_ref().map(|name| {
             let slug = e.room(name).map(|r| r.slug.clone()).unwrap_or_default();
             LinkRef {
@@ -912,7 +1033,7 @@ impl SessionView {
                 );
                 details.push_str("\n\n");
             }
-            details.push_str(&excerpt(&plain, 1000));
+            details.push_str(&markdown::excerpt(plain, 1000));
             details.push_str("\n\n");
             details.push_str(&url);
             let location = [s.room.as_deref(), e.venue.as_deref().or(e.location.as_deref())]
@@ -967,7 +1088,7 @@ impl SessionView {
             level: s.level.clone(),
             prerequisites: s.prerequisites.clone(),
             links: s.links.iter().map(LinkView::from).collect(),
-            body_html: markdown::to_html(&s.body),
+            body_html: body.html.clone(),
             body_kind: match s.body_kind {
                 BodyKind::Abstract => "abstract",
                 BodyKind::Notes => "notes",
@@ -985,17 +1106,6 @@ fn enc(s: &str) -> String {
     utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
 }
 
-/// The first `max` characters of `text` at a word boundary, with `…` when cut.
-fn excerpt(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        return flat;
-    }
-    let cut: String = flat.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{cut}…")
-}
-
 #[derive(Serialize)]
 struct SpeakerSummary<'a> {
     name: &'a str,
@@ -1008,7 +1118,7 @@ struct SpeakerSummary<'a> {
 /// One day's schedule grid: rooms as columns (a room with overlapping
 /// sessions gets several lanes), rows between consecutive start/end times.
 #[derive(Serialize)]
-struct DayView<'a> {
+struct DayView {
     date: String,
     label: String,
     feed: FeedView,
@@ -1017,9 +1127,12 @@ struct DayView<'a> {
     columns: Vec<GridColumn>,
     /// Total lanes over all rooms: the grid's column count besides the time column.
     lane_count: usize,
-    cells: Vec<GridCell<'a>>,
+    /// Added by [`DayView::to_value`], with the sessions' shared values.
+    #[serde(skip)]
+    cells: Vec<GridCell>,
     /// The day's sessions in time order (the list view and small screens).
-    sessions: Vec<&'a SessionView>,
+    #[serde(skip)]
+    sessions: Vec<usize>,
     previous: Option<String>,
     next: Option<String>,
 }
@@ -1042,17 +1155,42 @@ struct GridColumn {
     lanes: usize,
 }
 
-#[derive(Serialize)]
-struct GridCell<'a> {
-    session: &'a SessionView,
+/// A session's place in the grid: `session` indexes `Event::sessions`.
+struct GridCell {
+    session: usize,
     row_start: usize,
     row_end: usize,
     col_start: usize,
     col_end: usize,
 }
 
-impl<'a> DayView<'a> {
-    fn new(base: &str, e: &Event, date: Date, views: &'a [SessionView]) -> Self {
+impl DayView {
+    /// The template value: the day's sessions are their shared values
+    /// (serialized once per build), not serialized again per day.
+    fn to_value(&self, sessions: &[Value]) -> Value {
+        let mut map = Value::from_serializable(self)
+            .into_map()
+            .expect("a struct serializes to a map");
+        let cells: Vec<Value> = self
+            .cells
+            .iter()
+            .map(|c| {
+                let mut cell = BTreeMap::new();
+                cell.insert("session", sessions[c.session].clone());
+                cell.insert("row_start", Value::from(c.row_start));
+                cell.insert("row_end", Value::from(c.row_end));
+                cell.insert("col_start", Value::from(c.col_start));
+                cell.insert("col_end", Value::from(c.col_end));
+                Value::from(cell)
+            })
+            .collect();
+        let list: Vec<Value> = self.sessions.iter().map(|&i| sessions[i].clone()).collect();
+        map.insert(tera::value::Key::Str("cells"), Value::from(cells));
+        map.insert(tera::value::Key::Str("sessions"), Value::from(list));
+        Value::from(map)
+    }
+
+    fn new(base: &str, e: &Event, date: Date) -> Self {
         let day: Vec<usize> = e
             .sessions
             .iter()
@@ -1126,7 +1264,7 @@ impl<'a> DayView<'a> {
                 // A session alone in its time span takes the room's full width.
                 let alone = lanes == 1;
                 cells.push(GridCell {
-                    session: &views[i],
+                    session: i,
                     row_start: start,
                     row_end: end,
                     col_start: if alone { next_line } else { next_line + lane },
@@ -1180,7 +1318,7 @@ impl<'a> DayView<'a> {
             lane_count: columns.iter().map(|c| c.lanes).sum(),
             columns,
             cells,
-            sessions: day.iter().map(|&i| &views[i]).collect(),
+            sessions: day,
             previous: pos
                 .and_then(|p| p.checked_sub(1))
                 .map(|p| urls::day(e, days[p])),

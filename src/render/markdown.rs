@@ -1,8 +1,146 @@
-//! Markdown from content pages → sanitised HTML for pages, plain text for
-//! feeds and the search index. Raw HTML in abstracts is untrusted: ammonia
-//! keeps only harmless tags and attributes.
+//! Render stage, Markdown: session bodies and descriptions from content
+//! pages → sanitised HTML for pages, plain text for feeds and the search
+//! index. Raw HTML in abstracts is untrusted: ammonia keeps only harmless
+//! tags and attributes.
+//!
+//! Every session body is rendered once per build, in parallel, into
+//! [`Bodies`] (reached through [`super::RenderContext::bodies`]); pages,
+//! feeds and the search index all read it instead of parsing the Markdown
+//! again.
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
+use rayon::prelude::*;
+
+use crate::model::{self, Site};
+
+/// One session body, rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    /// [`to_html`]: sanitised HTML for pages.
+    pub html: String,
+    /// [`to_plain_text`]: for feeds, the search index and excerpts.
+    pub plain: String,
+}
+
+impl Body {
+    pub fn new(markdown: &str) -> Self {
+        Body {
+            html: to_html(markdown),
+            plain: to_plain_text(markdown),
+        }
+    }
+}
+
+/// Every session body of a site, rendered once.
+#[derive(Debug, Clone, Default)]
+pub struct Bodies {
+    /// Per event (in site order): its slug and its sessions' slugs and
+    /// bodies, in session order.
+    events: Vec<EventBodies>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct EventBodies {
+    slug: String,
+    sessions: Vec<String>,
+    bodies: Vec<Arc<Body>>,
+}
+
+impl Bodies {
+    /// Renders every session body of `site`, in parallel.
+    pub fn new(site: &Site) -> Self {
+        Self::reusing(site, &Bodies::default(), &|_, _| true)
+    }
+
+    /// Like [`Bodies::new`], but takes the body of each session that
+    /// `changed(event slug, session slug)` says is unchanged from `previous`
+    /// (bodies of an earlier build) when it has one, instead of rendering it
+    /// again. `serve` uses this after an edit.
+    pub fn reusing(
+        site: &Site,
+        previous: &Bodies,
+        changed: &(dyn Fn(&str, &str) -> bool + Sync),
+    ) -> Self {
+        let events = site
+            .events
+            .iter()
+            .map(|event| {
+                let before: HashMap<&str, &Arc<Body>> = previous
+                    .events
+                    .iter()
+                    .find(|e| e.slug == event.slug)
+                    .map(|e| {
+                        e.sessions
+                            .iter()
+                            .map(String::as_str)
+                            .zip(&e.bodies)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let bodies = event
+                    .sessions
+                    .par_iter()
+                    .map(|s| match before.get(s.slug.as_str()) {
+                        Some(body) if !changed(&event.slug, &s.slug) => Arc::clone(body),
+                        _ => Arc::new(Body::new(&s.body)),
+                    })
+                    .collect();
+                EventBodies {
+                    slug: event.slug.clone(),
+                    sessions: event.sessions.iter().map(|s| s.slug.clone()).collect(),
+                    bodies,
+                }
+            })
+            .collect();
+        Bodies { events }
+    }
+
+    /// The bodies of `event`'s sessions, indexed like `event.sessions`.
+    ///
+    /// # Panics
+    /// When `event` is not an event of the site these bodies were made from.
+    pub fn event(&self, event: &model::Event) -> &[Arc<Body>] {
+        let bodies = &self
+            .events
+            .iter()
+            .find(|e| e.slug == event.slug)
+            .expect("bodies are rendered for every event of the site")
+            .bodies;
+        debug_assert_eq!(bodies.len(), event.sessions.len());
+        bodies
+    }
+
+    /// The body of `event.sessions[index]`.
+    pub fn session(&self, event: &model::Event, index: usize) -> &Body {
+        &self.event(event)[index]
+    }
+}
+
+/// The first `max` characters of `text` with whitespace runs collapsed to
+/// one space, cut at a word boundary with `…` when longer.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let mut flat = String::with_capacity(text.len().min(max * 4 + 8));
+    let mut chars = 0usize;
+    for word in text.split_whitespace() {
+        if !flat.is_empty() {
+            flat.push(' ');
+            chars += 1;
+        }
+        flat.push_str(word);
+        chars += word.chars().count();
+        if chars > max {
+            // Cut: the first `max` characters, back to the last space.
+            let end = flat.char_indices().nth(max).map_or(flat.len(), |(i, _)| i);
+            let cut = &flat[..end];
+            let cut = cut.rsplit_once(' ').map_or(cut, |(head, _)| head);
+            return format!("{cut}…");
+        }
+    }
+    flat
+}
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SMART_PUNCTUATION
@@ -95,6 +233,46 @@ mod tests {
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("onclick"), "{html}");
         assert!(html.contains("<b>b</b>"), "{html}");
+    }
+
+    #[test]
+    fn excerpts_collapse_whitespace_and_cut_at_a_word() {
+        assert_eq!(excerpt("a  b\n\nc", 10), "a b c");
+        assert_eq!(excerpt("", 10), "");
+        assert_eq!(excerpt("one two three", 13), "one two three");
+        assert_eq!(excerpt("one two three", 12), "one two…");
+        assert_eq!(excerpt("one two three", 7), "one…");
+        assert_eq!(excerpt("one two three", 6), "one…");
+        assert_eq!(excerpt("abcdefgh", 3), "abc…");
+        assert_eq!(excerpt("héllo wörld", 8), "héllo…");
+    }
+
+    #[test]
+    fn bodies_reuse_unchanged_sessions() {
+        use crate::content::{LoadOptions, load_site};
+        let tmp = tempfile::tempdir().unwrap();
+        crate::synthetic::write_site(tmp.path(), &crate::synthetic::Params::with_sessions(20))
+            .unwrap();
+        let site = load_site(tmp.path(), &LoadOptions::default()).unwrap().site;
+        let bodies = Bodies::new(&site);
+        let event = &site.events[0];
+        assert_eq!(bodies.event(event).len(), 20);
+        assert_eq!(
+            bodies.session(event, 3),
+            &Body::new(&event.sessions[3].body)
+        );
+        let mut edited = site.clone();
+        edited.events[0].sessions[3].body = "*Changed*".to_string();
+        let changed = edited.events[0].sessions[3].slug.clone();
+        let again = Bodies::reusing(&edited, &bodies, &|_, slug| slug == changed);
+        assert_eq!(
+            again.session(&edited.events[0], 3).html,
+            "<p><em>Changed</em></p>\n"
+        );
+        assert!(Arc::ptr_eq(
+            &again.event(&edited.events[0])[4],
+            &bodies.event(event)[4]
+        ));
     }
 
     #[test]

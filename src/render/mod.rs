@@ -11,6 +11,7 @@ pub mod publish;
 pub mod search;
 pub mod urls;
 
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -27,22 +28,62 @@ pub struct RenderContext<'a> {
     pub themes: &'a Themes,
     /// The build's timestamp: `SOURCE_DATE_EPOCH` when set, so builds are reproducible.
     pub build_time: Timestamp,
+    bodies: OnceLock<markdown::Bodies>,
 }
+
+impl<'a> RenderContext<'a> {
+    pub fn new(site: &'a Site, themes: &'a Themes, build_time: Timestamp) -> Self {
+        RenderContext {
+            site,
+            themes,
+            build_time,
+            bodies: OnceLock::new(),
+        }
+    }
+
+    /// Uses bodies rendered beforehand (e.g. by [`markdown::Bodies::reusing`]).
+    pub fn with_bodies(self, bodies: markdown::Bodies) -> Self {
+        let _ = self.bodies.set(bodies);
+        self
+    }
+
+    /// Every session body as HTML and plain text, rendered once (on first
+    /// use) and shared by all renderers: use it rather than rendering a
+    /// session's Markdown again.
+    pub fn bodies(&self) -> &markdown::Bodies {
+        self.bodies.get_or_init(|| markdown::Bodies::new(self.site))
+    }
+
+    /// Gives the rendered bodies back, for a later build to reuse.
+    pub fn into_bodies(self) -> markdown::Bodies {
+        self.bodies
+            .into_inner()
+            .unwrap_or_else(|| markdown::Bodies::new(self.site))
+    }
+}
+
+/// A renderer of one event's files besides its pages.
+pub type EventRenderer = fn(&RenderContext, &Event) -> Vec<OutputFile>;
+
+/// Every per-event renderer besides HTML, by stage name (`serve` re-runs
+/// these for an edited event).
+pub const EVENT_RENDERERS: [(&str, EventRenderer); 3] = [
+    ("feeds", ics::render_event),
+    ("search", search::render_event),
+    ("exports", exports::render_event),
+];
 
 /// Renders the whole site. Files come back sorted by path, with the time
 /// each renderer took (for `build --timings` and the benchmark).
 pub fn render_site(ctx: &RenderContext) -> Result<Rendered, Failed> {
     let mut timings = Vec::new();
     let t = Instant::now();
+    ctx.bodies();
+    timings.push(("markdown", t.elapsed()));
+    let t = Instant::now();
     let mut files = html::render(ctx)?;
     timings.push(("html", t.elapsed()));
-    type EventRenderer = fn(&RenderContext, &Event) -> Vec<OutputFile>;
-    let renderers: [(&'static str, EventRenderer); 3] = [
-        ("feeds", ics::render_event),
-        ("search", search::render_event),
-        ("exports", exports::render_event),
-    ];
-    for (name, render_event) in renderers {
+    for (name, render_event) in EVENT_RENDERERS {
         let t = Instant::now();
         let per_event: Vec<Vec<OutputFile>> = ctx
             .site

@@ -25,28 +25,42 @@ pub struct Lines {
 }
 
 impl Lines {
-    pub fn new() -> Self {
-        Lines::default()
+    /// Starts with room for `bytes` of output.
+    pub fn with_capacity(bytes: usize) -> Self {
+        Lines {
+            out: String::with_capacity(bytes),
+        }
     }
 
     /// `NAME:value` where the value is TEXT: escaped, controls removed.
     pub fn text(&mut self, name: &str, value: &str) {
-        self.line(name, &[escape_text(value)]);
+        self.push_folded(name, &escape_text(value), true);
     }
 
     /// `NAME:a,b,c` where each item is TEXT (e.g. `CATEGORIES`).
     pub fn text_list<'a>(&mut self, name: &str, items: impl IntoIterator<Item = &'a str>) {
-        let items: Vec<String> = items.into_iter().map(escape_text).collect();
-        self.line(name, &items);
+        // Escaped items never end inside an escape, so the unescaped `,`
+        // separators stay units of their own.
+        let mut joined = String::new();
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                joined.push(',');
+            }
+            joined.push_str(&escape_text(item));
+        }
+        self.push_folded(name, &joined, true);
     }
 
     /// `NAME:value` for values that are not TEXT (URI, DATE-TIME, DURATION,
     /// fixed keywords). They are not escaped, but cannot break the line.
     pub fn raw(&mut self, name: &str, value: &str) {
-        let value: String = value.chars().filter(|c| !c.is_control()).collect();
         // Not escaped, so each character is its own unit: `\` in a URI is literal.
-        let units: Vec<&str> = split_chars(&value);
-        self.push_folded(name, &units);
+        if value.chars().any(char::is_control) {
+            let value: String = value.chars().filter(|c| !c.is_control()).collect();
+            self.push_folded(name, &value, false);
+        } else {
+            self.push_folded(name, value, false);
+        }
     }
 
     /// Appends already-written lines (a shared VEVENT block).
@@ -58,21 +72,11 @@ impl Lines {
         self.out
     }
 
-    /// Joins escaped list items with the unescaped `,` separator.
-    fn line(&mut self, name: &str, escaped_items: &[String]) {
-        let mut units: Vec<&str> = Vec::new();
-        for (i, item) in escaped_items.iter().enumerate() {
-            if i > 0 {
-                units.push(",");
-            }
-            units.extend(escape_units(item));
-        }
-        self.push_folded(name, &units);
-    }
-
-    /// Writes `name:` and the value's units, starting a continuation line
-    /// (CRLF + space) whenever the next unit would pass 75 octets.
-    fn push_folded(&mut self, name: &str, units: &[&str]) {
+    /// Writes `name:` and the value, starting a continuation line (CRLF +
+    /// space) whenever the next unit would pass 75 octets. A unit is one
+    /// character, or in an `escaped` TEXT value a backslash with the
+    /// character it escapes, which folding must not separate.
+    fn push_folded(&mut self, name: &str, value: &str, escaped: bool) {
         debug_assert!(
             !name.is_empty()
                 && name
@@ -80,18 +84,41 @@ impl Lines {
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b';' || b == b'='),
             "property names and parameters are fixed ASCII: {name}"
         );
+        self.out
+            .reserve(name.len() + value.len() + 3 * (value.len() / 70 + 2));
         self.out.push_str(name);
         self.out.push(':');
         let mut used = name.len() + 1;
-        for unit in units {
-            if used + unit.len() > MAX_OCTETS {
+        let bytes = value.as_bytes();
+        let mut line_start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let unit = if escaped && bytes[i] == b'\\' && i + 1 < bytes.len() {
+                1 + utf8_width(bytes[i + 1])
+            } else {
+                utf8_width(bytes[i])
+            };
+            if used + unit > MAX_OCTETS {
+                self.out.push_str(&value[line_start..i]);
                 self.out.push_str("\r\n ");
+                line_start = i;
                 used = 1;
             }
-            self.out.push_str(unit);
-            used += unit.len();
+            used += unit;
+            i += unit;
         }
+        self.out.push_str(&value[line_start..]);
         self.out.push_str("\r\n");
+    }
+}
+
+/// Length in bytes of the UTF-8 character that starts with `lead`.
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
     }
 }
 
@@ -100,52 +127,47 @@ impl Lines {
 /// control characters dropped (TEXT forbids them, and a raw CR or LF would
 /// end the content line and let the rest be read as a new property).
 pub fn escape_text(value: &str) -> String {
+    // Byte-wise: runs of ordinary text are copied whole. Every byte that
+    // starts a replacement is ASCII or a UTF-8 lead byte (0xC2, 0xE2), so
+    // slices always end on character boundaries.
+    let bytes = value.as_bytes();
     let mut out = String::with_capacity(value.len() + 8);
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push_str("\\n");
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (len, replacement) = match bytes[i] {
+            b'\\' => (1, "\\\\"),
+            b';' => (1, "\\;"),
+            b',' => (1, "\\,"),
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => (2, "\\n"),
+            b'\r' | b'\n' | 0x0B | 0x0C => (1, "\\n"),
+            b'\t' => {
+                i += 1;
+                continue;
             }
-            '\n' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push_str("\\n"),
-            '\t' => out.push('\t'),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// An escaped TEXT value split into units that folding must not cut: one
-/// character, or a backslash with the character it escapes.
-fn escape_units(escaped: &str) -> Vec<&str> {
-    let mut units = Vec::with_capacity(escaped.len());
-    let mut iter = escaped.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let end = if c == '\\' {
-            match iter.next() {
-                Some((j, d)) => j + d.len_utf8(),
-                None => i + 1,
+            0x00..=0x1F | 0x7F => (1, ""),
+            // U+0080–U+009F: C1 controls; U+0085 (NEL) is a line break.
+            0xC2 if matches!(bytes.get(i + 1), Some(0x80..=0x9F)) => {
+                (2, if bytes[i + 1] == 0x85 { "\\n" } else { "" })
             }
-        } else {
-            i + c.len_utf8()
+            // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR.
+            0xE2 if bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
+            {
+                (3, "\\n")
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
         };
-        units.push(&escaped[i..end]);
+        out.push_str(&value[copied..i]);
+        out.push_str(replacement);
+        i += len;
+        copied = i;
     }
-    units
-}
-
-fn split_chars(value: &str) -> Vec<&str> {
-    value
-        .char_indices()
-        .map(|(i, c)| &value[i..i + c.len_utf8()])
-        .collect()
+    out.push_str(&value[copied..]);
+    out
 }
 
 /// Reverses folding and TEXT escaping: what a conforming parser reads. Used
@@ -160,7 +182,7 @@ mod tests {
     use super::*;
 
     fn one(name: &str, value: &str) -> String {
-        let mut l = Lines::new();
+        let mut l = Lines::default();
         l.text(name, value);
         l.finish()
     }
@@ -193,6 +215,53 @@ mod tests {
             one("SUMMARY", "a\u{0}\u{1b}b\tc\u{2028}d\u{7f}"),
             "SUMMARY:ab\tc\\nd\r\n"
         );
+    }
+
+    #[test]
+    fn escaping_matches_the_rules_character_by_character() {
+        // The rules of RFC 5545 §3.3.11 applied one character at a time.
+        fn reference(value: &str) -> String {
+            let mut out = String::new();
+            let mut chars = value.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    ';' => out.push_str("\\;"),
+                    ',' => out.push_str("\\,"),
+                    '\r' => {
+                        if chars.peek() == Some(&'\n') {
+                            chars.next();
+                        }
+                        out.push_str("\\n");
+                    }
+                    '\n' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                        out.push_str("\\n")
+                    }
+                    '\t' => out.push('\t'),
+                    c if c.is_control() => {}
+                    c => out.push(c),
+                }
+            }
+            out
+        }
+        let samples = [
+            "",
+            "plain",
+            "a\\b;c,d",
+            "\r\n\r\r\n\n",
+            "x\u{0}\u{1f}\u{7f}\u{80}\u{85}\u{9f}\u{a0}y",
+            "\u{2027}\u{2028}\u{2029}\u{202a}",
+            "Émile Öztürk, Łukasz — 老 🦀; \\n",
+            "\t tab\u{0B}\u{0C}end",
+        ];
+        for s in samples {
+            assert_eq!(escape_text(s), reference(s), "{s:?}");
+        }
+        // Every character up to U+3000, alone and between letters.
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            let s = format!("a{c}b{c}");
+            assert_eq!(escape_text(&s), reference(&s), "{c:?}");
+        }
     }
 
     #[test]
@@ -249,7 +318,7 @@ mod tests {
 
     #[test]
     fn lists_and_raw_values() {
-        let mut l = Lines::new();
+        let mut l = Lines::default();
         l.text_list("CATEGORIES", ["A, B", "C;D"]);
         l.raw("URL", "https://x.org/a\r\nb");
         l.raw("REFRESH-INTERVAL;VALUE=DURATION", "PT1H");

@@ -16,12 +16,19 @@
 //! [`super::session_uid`]: event and session slugs plus the site's host, so
 //! it survives rebuilds, re-imports, reordering and renamed files, and
 //! matches the UID of the browser-made "My agenda" export.
+//!
+//! Cost: every feed is the calendar header plus the member sessions'
+//! `VEVENT` text copied in, so the whole render is one pass over the
+//! sessions and one copy per feed membership; vevents and feeds are made
+//! on every core. Session bodies come as plain text from the shared
+//! Markdown cache ([`RenderContext::bodies`]).
 
 mod contentline;
 
 use jiff::Timestamp;
+use rayon::prelude::*;
 
-use super::{RenderContext, markdown, session_uid, urls};
+use super::{RenderContext, session_uid, urls};
 use crate::model::{BodyKind, Event, Session};
 use crate::output::OutputFile;
 use contentline::Lines;
@@ -29,86 +36,124 @@ use contentline::Lines;
 /// How often subscribers should refresh: programs change up to the last day.
 const REFRESH: &str = "PT1H";
 
+/// One feed to write: its path, its calendar name and its sessions.
+struct Feed {
+    path: String,
+    name: String,
+    members: Vec<usize>,
+}
+
 /// Writes every feed of `event`.
 pub fn render_event(ctx: &RenderContext, event: &Event) -> Vec<OutputFile> {
-    let vevents: Vec<Option<String>> = event
+    let vevents = vevents(ctx, event, &|_| None);
+    feeds(ctx, event, &vevents, &|_| true)
+}
+
+/// Every session's `VEVENT` (`None` for an unscheduled one), indexed like
+/// `event.sessions`. `reuse(i)` may give one already written for this
+/// session by an earlier build of the same site and event (`serve`).
+pub fn vevents(
+    ctx: &RenderContext,
+    event: &Event,
+    reuse: &(dyn Fn(usize) -> Option<Option<String>> + Sync),
+) -> Vec<Option<String>> {
+    let bodies = ctx.bodies().event(event);
+    let dtstamp = utc(ctx.build_time);
+    event
         .sessions
-        .iter()
-        .map(|s| vevent(ctx, event, s))
+        .par_iter()
+        .zip(bodies)
+        .enumerate()
+        .map(|(i, (s, body))| {
+            reuse(i).unwrap_or_else(|| vevent(ctx, event, s, &body.plain, &dtstamp))
+        })
+        .collect()
+}
+
+/// The feeds of `event` whose path `keep` accepts, from its sessions'
+/// [`vevents`].
+pub fn feeds(
+    ctx: &RenderContext,
+    event: &Event,
+    vevents: &[Option<String>],
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<OutputFile> {
+    let scheduled: Vec<usize> = (0..event.sessions.len())
+        .filter(|&i| vevents[i].is_some())
         .collect();
-    let all: Vec<usize> = (0..event.sessions.len()).collect();
-    let feed = |path: String, name: String, members: &mut dyn Iterator<Item = usize>| {
-        let blocks = members.filter_map(|i| vevents[i].as_deref());
-        OutputFile::new(path.clone(), calendar(ctx, event, &name, &path, blocks))
+    let members = |keep: &dyn Fn(&Session) -> bool| -> Vec<usize> {
+        scheduled
+            .iter()
+            .copied()
+            .filter(|&i| keep(&event.sessions[i]))
+            .collect()
     };
 
-    let mut files = vec![feed(
-        urls::schedule_ics(event),
-        event.name.clone(),
-        &mut all.iter().copied(),
-    )];
+    let mut feeds = vec![Feed {
+        path: urls::schedule_ics(event),
+        name: event.name.clone(),
+        members: scheduled.clone(),
+    }];
     for day in event.days() {
-        files.push(feed(
-            urls::day_ics(event, day),
-            format!("{}: {}", event.name, day.strftime("%A %-d %B %Y")),
-            &mut all
-                .iter()
-                .copied()
-                .filter(|&i| event.sessions[i].start.as_ref().map(jiff::Zoned::date) == Some(day)),
-        ));
+        feeds.push(Feed {
+            path: urls::day_ics(event, day),
+            name: format!("{}: {}", event.name, day.strftime("%A %-d %B %Y")),
+            members: members(&|s| s.start.as_ref().map(jiff::Zoned::date) == Some(day)),
+        });
     }
     for track in &event.tracks {
-        files.push(feed(
-            urls::track_ics(event, &track.slug),
-            format!("{}: {}", event.name, track.name),
-            &mut all
-                .iter()
-                .copied()
-                .filter(|&i| event.sessions[i].tracks.contains(&track.name)),
-        ));
+        feeds.push(Feed {
+            path: urls::track_ics(event, &track.slug),
+            name: format!("{}: {}", event.name, track.name),
+            members: members(&|s| s.tracks.contains(&track.name)),
+        });
     }
     for room in &event.rooms {
-        files.push(feed(
-            urls::room_ics(event, &room.slug),
-            format!("{}: {}", event.name, room.name),
-            &mut all
-                .iter()
-                .copied()
-                .filter(|&i| event.sessions[i].room.as_deref() == Some(room.name.as_str())),
-        ));
+        feeds.push(Feed {
+            path: urls::room_ics(event, &room.slug),
+            name: format!("{}: {}", event.name, room.name),
+            members: members(&|s| s.room.as_deref() == Some(room.name.as_str())),
+        });
     }
     for speaker in &event.speakers {
         let mut mine = speaker.sessions.clone();
         mine.sort_unstable();
         mine.dedup();
-        files.push(feed(
-            urls::speaker_ics(event, &speaker.slug),
-            format!("{}: {}", event.name, speaker.name),
-            &mut mine.into_iter(),
-        ));
+        mine.retain(|&i| vevents[i].is_some());
+        feeds.push(Feed {
+            path: urls::speaker_ics(event, &speaker.slug),
+            name: format!("{}: {}", event.name, speaker.name),
+            members: mine,
+        });
     }
-    for (i, session) in event.sessions.iter().enumerate() {
-        if session.is_scheduled() {
-            files.push(feed(
-                urls::session_ics(event, session),
-                format!("{}: {}", event.name, session.title),
-                &mut std::iter::once(i),
-            ));
-        }
+    for &i in &scheduled {
+        let session = &event.sessions[i];
+        feeds.push(Feed {
+            path: urls::session_ics(event, session),
+            name: format!("{}: {}", event.name, session.title),
+            members: vec![i],
+        });
     }
-    files
+    feeds.retain(|feed| keep(&feed.path));
+    feeds
+        .into_par_iter()
+        .map(|feed| {
+            let blocks: Vec<&str> = feed
+                .members
+                .iter()
+                .filter_map(|&i| vevents[i].as_deref())
+                .collect();
+            let text = calendar(ctx, event, &feed.name, &feed.path, &blocks);
+            OutputFile::new(feed.path, text)
+        })
+        .collect()
 }
 
 /// One `VCALENDAR` with the calendar-level properties and `events`.
-fn calendar<'a>(
-    ctx: &RenderContext,
-    event: &Event,
-    name: &str,
-    path: &str,
-    events: impl Iterator<Item = &'a str>,
-) -> String {
+fn calendar(ctx: &RenderContext, event: &Event, name: &str, path: &str, events: &[&str]) -> String {
     let base = &ctx.site.config.base_url;
-    let mut l = Lines::new();
+    // Header and footer take well under 1 KiB: one allocation for the whole feed.
+    let mut l = Lines::with_capacity(1024 + events.iter().map(|e| e.len()).sum::<usize>());
     l.raw("BEGIN", "VCALENDAR");
     l.raw("VERSION", "2.0");
     l.text(
@@ -132,7 +177,14 @@ fn calendar<'a>(
 }
 
 /// The `VEVENT` of a scheduled session; `None` for an unscheduled one.
-fn vevent(ctx: &RenderContext, event: &Event, s: &Session) -> Option<String> {
+/// `plain` is the session body as plain text, `dtstamp` the build time.
+fn vevent(
+    ctx: &RenderContext,
+    event: &Event,
+    s: &Session,
+    plain: &str,
+    dtstamp: &str,
+) -> Option<String> {
     let start = s.start.as_ref()?.timestamp();
     // Only a positive span makes a DTEND (RFC 5545 §3.8.2.2: DTEND is later
     // than DTSTART); without one the event is the instant DTSTART.
@@ -145,16 +197,16 @@ fn vevent(ctx: &RenderContext, event: &Event, s: &Session) -> Option<String> {
     let base = &ctx.site.config.base_url;
     let url = urls::absolute(base, &urls::session(event, s));
 
-    let mut l = Lines::new();
+    let mut l = Lines::with_capacity(640 + plain.len() * 21 / 20);
     l.raw("BEGIN", "VEVENT");
     l.text("UID", &session_uid(ctx.site, event, s));
-    l.raw("DTSTAMP", &utc(ctx.build_time));
+    l.raw("DTSTAMP", dtstamp);
     l.raw("DTSTART", &utc(start));
     if let Some(end) = end {
         l.raw("DTEND", &utc(end));
     }
     l.text("SUMMARY", &s.title);
-    l.text("DESCRIPTION", &description(s, &url));
+    l.text("DESCRIPTION", &description(s, plain, &url));
     let location = location(event, s);
     if !location.is_empty() {
         l.text("LOCATION", &location);
@@ -172,9 +224,10 @@ fn utc(t: Timestamp) -> String {
     t.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
-/// Speakers, the abstract (or notes) as plain text, and the session page:
-/// many clients show no `URL` property, but all show the description.
-pub(crate) fn description(s: &Session, url: &str) -> String {
+/// Speakers, the abstract (or notes) as plain text (`plain`, from the
+/// Markdown cache), and the session page: many clients show no `URL`
+/// property, but all show the description.
+pub(crate) fn description(s: &Session, plain: &str, url: &str) -> String {
     let mut parts: Vec<String> = Vec::new();
     if !s.speakers.is_empty() {
         let names: Vec<String> = s
@@ -192,8 +245,8 @@ pub(crate) fn description(s: &Session, url: &str) -> String {
         };
         parts.push(format!("{label}: {}", names.join(", ")));
     }
-    let body = markdown::to_plain_text(&s.body);
-    if !body.is_empty() {
+    if !plain.is_empty() {
+        let body = plain.to_string();
         parts.push(match s.body_kind {
             BodyKind::Abstract => body,
             BodyKind::Notes => format!("Notes:\n{body}"),
