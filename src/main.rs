@@ -13,6 +13,30 @@ use confsite::diagnostic::{Failed, Level};
 use confsite::import::{self, Format, ImportOptions};
 use confsite::{bench, scaffold, theme};
 
+/// Prints a line to stdout; a closed pipe (`confsite theme show x | head`)
+/// ends the program quietly instead of panicking.
+macro_rules! out {
+    () => { out!("") };
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        if writeln!(stdout, $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
+/// Like `out!` without the newline.
+macro_rules! out_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        if write!(stdout, $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 /// Building allocates and frees many small strings and template values on
 /// every core; glibc's allocator took about 15% of the CPU time of a
 /// 10,000-session build (see README, Performance).
@@ -107,6 +131,9 @@ enum Command {
     Bench(bench::BenchArgs),
     /// See and copy the bundled themes.
     Theme {
+        /// The site whose themes (bundled and its own) to look at.
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
         #[command(subcommand)]
         action: ThemeAction,
     },
@@ -130,11 +157,7 @@ enum ThemeAction {
     /// Show a theme's description and files.
     Show { name: String },
     /// Copy a bundled theme into <root>/themes/<name> to customise it.
-    Eject {
-        name: String,
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-    },
+    Eject { name: String },
 }
 
 fn main() -> ExitCode {
@@ -153,9 +176,9 @@ fn run(command: Command) -> Result<ExitCode, Failed> {
         Command::Init { dir } => {
             let written = scaffold::init(&dir)?;
             for path in written {
-                println!("created {}", path.display());
+                out!("created {}", path.display());
             }
-            println!("\nNext: cd {} && confsite build", dir.display());
+            out!("\nNext: cd {} && confsite build", dir.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Import {
@@ -186,7 +209,7 @@ fn run(command: Command) -> Result<ExitCode, Failed> {
             };
             let report = import::write::run(&request)?;
             for line in &report.lines {
-                println!("{line}");
+                out!("{line}");
             }
             for d in &report.diagnostics {
                 eprintln!("{d}");
@@ -214,7 +237,7 @@ fn run(command: Command) -> Result<ExitCode, Failed> {
                     eprintln!("{stage:>8}: {:.1} ms", d.as_secs_f64() * 1000.0);
                 }
             }
-            println!(
+            out!(
                 "built {} files ({:.1} MB) into {} in {:.0} ms",
                 report.files,
                 report.bytes as f64 / 1e6,
@@ -226,17 +249,17 @@ fn run(command: Command) -> Result<ExitCode, Failed> {
         Command::Check { root, format, deny } => {
             let findings = check::check_root(&root, &LoadOptions::default());
             match format {
-                CheckFormat::Json => println!("{}", check::findings_json(&findings)),
+                CheckFormat::Json => out!("{}", check::findings_json(&findings)),
                 CheckFormat::Text => {
                     for f in &findings {
-                        println!("{f}\n");
+                        out!("{f}\n");
                     }
                 }
             }
             let errors = findings.iter().filter(|f| f.level == Level::Error).count();
             let warnings = findings.len() - errors;
             if matches!(format, CheckFormat::Text) {
-                println!("{errors} error(s), {warnings} warning(s)");
+                out!("{errors} error(s), {warnings} warning(s)");
             }
             let failed = errors > 0 || (deny.is_some() && warnings > 0);
             Ok(if failed {
@@ -247,7 +270,7 @@ fn run(command: Command) -> Result<ExitCode, Failed> {
         }
         Command::Serve { root, port, bind } => {
             let server = confsite::serve::start(&root, std::net::SocketAddr::new(bind, port))?;
-            println!(
+            out!(
                 "serving {} at {} (Ctrl-C to stop)",
                 root.display(),
                 server.url
@@ -256,15 +279,15 @@ fn run(command: Command) -> Result<ExitCode, Failed> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(args) => {
-            print!("{}", bench::command(&args)?);
+            out_raw!("{}", bench::command(&args)?);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Theme { action } => theme_command(action),
+        Command::Theme { root, action } => theme_command(&root, action),
     }
 }
 
-fn theme_command(action: ThemeAction) -> Result<ExitCode, Failed> {
-    let themes = theme::Themes::load(std::path::Path::new("."))?;
+fn theme_command(root: &std::path::Path, action: ThemeAction) -> Result<ExitCode, Failed> {
+    let themes = theme::Themes::load(root)?;
     match action {
         ThemeAction::List => {
             for name in theme::bundled_names() {
@@ -272,31 +295,31 @@ fn theme_command(action: ThemeAction) -> Result<ExitCode, Failed> {
                     .get(&name)
                     .map(|t| t.meta.description.clone())
                     .unwrap_or_default();
-                println!("{name:<10} {description}");
+                out!("{name:<10} {description}");
             }
         }
         ThemeAction::Show { name } => {
             let theme = themes.get(&name).ok_or_else(|| unknown_theme(&name))?;
-            println!("{}: {}", theme.name, theme.meta.description);
+            out!("{}: {}", theme.name, theme.meta.description);
             if let Some(parent) = &theme.meta.extends {
-                println!("extends: {parent}");
+                out!("extends: {parent}");
             }
             if let Some(options) = &theme.meta.options {
-                println!(
+                out!(
                     "options: {}",
                     serde_json::to_string_pretty(options).unwrap_or_default()
                 );
             }
-            println!("templates:");
+            out!("templates:");
             for (t, f) in &theme.templates {
-                println!("  {t}  ({})", f.origin.display());
+                out!("  {t}  ({})", f.origin.display());
             }
-            println!("static files:");
+            out!("static files:");
             for (s, f) in &theme.statics {
-                println!("  {s}  ({})", f.origin.display());
+                out!("  {s}  ({})", f.origin.display());
             }
         }
-        ThemeAction::Eject { name, root } => {
+        ThemeAction::Eject { name } => {
             let files = theme::bundled_files(&name).ok_or_else(|| unknown_theme(&name))?;
             let target = root.join("themes").join(&name);
             if target.exists() {
@@ -318,7 +341,7 @@ fn theme_command(action: ThemeAction) -> Result<ExitCode, Failed> {
                 std::fs::create_dir_all(path.parent().unwrap_or(&target)).map_err(io)?;
                 std::fs::write(&path, bytes).map_err(io)?;
             }
-            println!("copied theme `{name}` to {}", target.display());
+            out!("copied theme `{name}` to {}", target.display());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -4,7 +4,9 @@
 //! `confsite` carries them. A site overrides them file by file: its own
 //! `themes/<name>/` (templates and static files; a new name is a new theme)
 //! and `templates/` (overrides any template of every theme). A theme can
-//! extend another with `extends: <name>` in its `theme.yaml`.
+//! extend another with `extends: <name>` in its `theme.yaml`: it inherits
+//! every template and static file it does not have, and the parent's
+//! templates stay available as `<parent>/<template>` for `{% extends %}`.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -63,6 +65,20 @@ impl Theme {
             }
         }
         merged
+    }
+}
+
+/// An event's `theme_options` over the site's (key by key): the site's
+/// options apply to every event, each event can change any of them.
+pub fn layered(site: &serde_json::Value, event: &serde_json::Value) -> serde_json::Value {
+    match (site.as_object(), event.as_object()) {
+        (Some(s), Some(e)) => {
+            let mut merged = s.clone();
+            merged.extend(e.iter().map(|(k, v)| (k.clone(), v.clone())));
+            serde_json::Value::Object(merged)
+        }
+        (Some(_), None) => site.clone(),
+        _ => event.clone(),
     }
 }
 
@@ -146,10 +162,12 @@ impl Themes {
 
 /// Names of the themes compiled into the binary.
 pub fn bundled_names() -> Vec<String> {
-    BUNDLED
+    let mut names: Vec<String> = BUNDLED
         .dirs()
         .map(|d| d.path().to_string_lossy().into_owned())
-        .collect()
+        .collect();
+    names.sort();
+    names
 }
 
 /// The bundled files of one theme, relative to its directory (for `theme eject`).
@@ -184,6 +202,7 @@ fn resolve(
         chain.push(name.to_string());
         return Err(format!("theme `extends` loops: {}", chain.join(" → ")));
     }
+    let depth = chain.len();
     chain.push(name.to_string());
     let own = raw.get(name).ok_or_else(|| {
         format!(
@@ -195,6 +214,23 @@ fn resolve(
     let mut theme = match &meta.extends {
         Some(parent) => {
             let mut base = resolve(parent, raw, chain)?;
+            // The parent's templates stay reachable as `<parent>/<name>`, so a
+            // template here can extend the one it replaces and override only
+            // some of its blocks. (Names the parent inherited this way from
+            // its own ancestors are not prefixed again.)
+            let grandparents = &chain[depth + 2..];
+            let originals: Vec<(String, ThemeFile)> = base
+                .templates
+                .iter()
+                .filter(|(n, _)| {
+                    !grandparents.iter().any(|g| {
+                        n.strip_prefix(g.as_str())
+                            .is_some_and(|r| r.starts_with('/'))
+                    })
+                })
+                .map(|(n, f)| (format!("{parent}/{n}"), f.clone()))
+                .collect();
+            base.templates.extend(originals);
             base.name = name.to_string();
             if meta.options.is_some() {
                 base.meta.options = Some(merge_options(
@@ -317,4 +353,71 @@ fn add_file(
             .insert(s.to_string(), ThemeFile { contents, origin });
     }
     // Anything else (a README) is documentation, not part of the theme.
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let path = dir.path().join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn parents_templates_stay_reachable_under_their_theme_name() {
+        let dir = site(&[
+            ("themes/mine/theme.yaml", "extends: compact\n"),
+            (
+                "themes/mine/templates/base.html",
+                "{% extends \"compact/base.html\" %}",
+            ),
+        ]);
+        let themes = Themes::load(dir.path()).unwrap();
+        let mine = themes.get("mine").unwrap();
+        let names: Vec<&str> = mine.templates.keys().map(String::as_str).collect();
+        // Its own base.html, compact's (inherited from default) and default's.
+        assert!(
+            mine.templates["base.html"]
+                .origin
+                .ends_with("themes/mine/templates/base.html")
+        );
+        assert!(
+            mine.templates["compact/base.html"]
+                .origin
+                .starts_with("<bundled>/themes/default")
+        );
+        assert!(
+            mine.templates["compact/partials/head.html"]
+                .origin
+                .starts_with("<bundled>/themes/compact")
+        );
+        assert!(
+            mine.templates["default/partials/head.html"]
+                .origin
+                .starts_with("<bundled>/themes/default")
+        );
+        assert!(
+            !names.iter().any(|n| n.starts_with("compact/default/")),
+            "no double prefixes: {names:?}"
+        );
+    }
+
+    #[test]
+    fn an_extends_loop_is_an_error_naming_the_chain() {
+        let dir = site(&[
+            ("themes/a/theme.yaml", "extends: b\n"),
+            ("themes/b/theme.yaml", "extends: a\n"),
+        ]);
+        let Err(Failed(diags)) = Themes::load(dir.path()) else {
+            panic!("a loop must fail");
+        };
+        let text: Vec<String> = diags.iter().map(ToString::to_string).collect();
+        assert!(text.iter().any(|t| t.contains("a → b → a")), "{text:?}");
+    }
 }

@@ -261,6 +261,23 @@ pub struct SessionPage {
     pub body: String,
 }
 
+/// A speaker page as a whole: front matter plus the bio (Markdown).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SpeakerPage {
+    pub front: SpeakerFront,
+    pub bio: String,
+}
+
+impl SpeakerPage {
+    /// True when the page would say more than the name a session already gives.
+    pub fn has_details(&self) -> bool {
+        !self.bio.trim().is_empty()
+            || self.front.photo.is_some()
+            || !self.front.links.is_empty()
+            || self.front.affiliation.is_some()
+    }
+}
+
 /// An event file as a whole: front matter plus Markdown description.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventPage {

@@ -173,6 +173,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
     Imported {
         event: EventPage { front, body },
         sessions,
+        speakers: Vec::new(),
         diagnostics: diags,
     }
 }

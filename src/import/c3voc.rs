@@ -24,13 +24,11 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::structured::{
-    Lines, SpeakerDetails, StructuredImport, clean_text, event_zone, join_body, link, source_name,
-};
+use super::structured::{Lines, clean_text, event_zone, join_body, link, photo_url, source_name};
 use super::{ImportOptions, Imported, choose};
 use crate::content::pages::{
     EventFront, EventPage, LinkEntry, OneOrMany, RoomDetails, RoomEntry, SessionFront, SessionPage,
-    SpeakerEntry, SpeakerFront, SpeakerRef, TrackDetails, TrackEntry,
+    SpeakerEntry, SpeakerFront, SpeakerPage, SpeakerRef, TrackDetails, TrackEntry,
 };
 use crate::diagnostic::Diagnostic;
 use crate::{slugs, time};
@@ -114,7 +112,17 @@ struct Person {
     /// guid, code or id: what identifies the same person across events.
     key: Option<String>,
     role: Option<String>,
-    details: SpeakerDetails,
+    /// What a speaker page holds, as the schedule gives it: URLs are
+    /// resolved (and refused) once the base URL is known.
+    bio: Option<String>,
+    photo: Option<String>,
+    /// (kind, url, title)
+    links: Vec<(String, String, Option<String>)>,
+    /// The person's page at the exporting system (`url`).
+    page_url: Option<String>,
+    /// Where the person is described: their entry under `schedule.persons`
+    /// (v2), else the event that lists them.
+    line: usize,
 }
 
 /// The `confsite` block of confsite's own `schedule.json`.
@@ -197,6 +205,10 @@ struct SchedulePositions<'a> {
     conference: Option<ConferencePositions<'a>>,
     #[serde(borrow, default)]
     events: Option<Vec<&'a RawValue>>,
+    /// Read as a list only when it is one: the people are extras, and a
+    /// schedule whose `persons` is something else still imports.
+    #[serde(borrow, default)]
+    persons: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -216,17 +228,14 @@ struct DayPositions<'a> {
 }
 
 /// Parses a c3voc `schedule.json` (version 1 or 2).
-pub fn parse_json(text: &str, path: &Path, options: &ImportOptions) -> StructuredImport {
+pub fn parse_json(text: &str, path: &Path, options: &ImportOptions) -> Imported {
     let mut diags = Vec::new();
     let schedule = read_json(text, path, &mut diags);
     match schedule {
         Some(schedule) => convert(schedule, path, options, diags),
-        None => StructuredImport {
-            imported: Imported {
-                diagnostics: diags,
-                ..Imported::default()
-            },
-            speakers: Vec::new(),
+        None => Imported {
+            diagnostics: diags,
+            ..Imported::default()
         },
     }
 }
@@ -312,7 +321,12 @@ fn read_json(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Sch
             }
         }
     } else {
-        let persons = v2_persons(schedule);
+        let listed: Vec<&RawValue> = positions
+            .schedule
+            .persons
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .unwrap_or_default();
+        let persons = v2_persons(listed.iter().map(|raw| (line_of(raw), *raw)));
         for raw in positions.schedule.events.unwrap_or_default() {
             let line = line_of(raw);
             match serde_json::from_str::<Value>(raw.get()) {
@@ -321,8 +335,12 @@ fn read_json(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Sch
                     // v2 lists people once, under `schedule.persons`, and refers to them by guid.
                     for p in &mut item.persons {
                         if let Some(full) = p.key.as_ref().and_then(|k| persons.get(k)) {
-                            p.details = full.details.clone();
                             p.name = p.name.take().or_else(|| full.name.clone());
+                            p.bio = full.bio.clone();
+                            p.photo = full.photo.clone();
+                            p.links = full.links.clone();
+                            p.page_url = full.page_url.clone();
+                            p.line = full.line;
                         }
                     }
                     items.push(item);
@@ -425,20 +443,14 @@ fn json_conference(conf: &Value, line: usize) -> Conference {
     }
 }
 
-/// People of a v2 schedule by guid.
-fn v2_persons(schedule: &Value) -> HashMap<String, Person> {
-    schedule
-        .get("persons")
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(|p| {
-                    let person = json_person(p)?;
-                    Some((person.key.clone()?, person))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+/// People of a v2 schedule (`schedule.persons`, with their lines) by guid.
+fn v2_persons<'a>(list: impl Iterator<Item = (usize, &'a RawValue)>) -> HashMap<String, Person> {
+    list.filter_map(|(line, raw)| {
+        let value: Value = serde_json::from_str(raw.get()).ok()?;
+        let person = json_person(&value, line)?;
+        Some((person.key.clone()?, person))
+    })
+    .collect()
 }
 
 /// v2 items name their room by `{name, guid}` and their track by `{slug}`.
@@ -568,7 +580,7 @@ fn json_item(
         .iter()
         .filter_map(|k| v.get(*k).and_then(Value::as_array))
         .flatten()
-        .filter_map(json_person)
+        .filter_map(|p| json_person(p, line))
         .collect();
     let mut links = Vec::new();
     for (key, default_kind) in [("links", "link"), ("attachments", "attachment")] {
@@ -668,7 +680,7 @@ fn json_item(
     }
 }
 
-fn json_person(p: &Value) -> Option<Person> {
+fn json_person(p: &Value, line: usize) -> Option<Person> {
     let name = ["name", "public_name", "full_public_name", "full_name"]
         .iter()
         .find_map(|k| str_field(p, k));
@@ -688,32 +700,27 @@ fn json_person(p: &Value) -> Option<Person> {
     let links = p
         .get("links")
         .and_then(Value::as_array)
-        .map(|links| {
-            links
-                .iter()
-                .filter_map(|l| {
-                    let url = str_field(l, "url")?;
-                    let title = str_field(l, "title");
-                    Some(LinkEntry {
-                        kind: link_kind(str_field(l, "type").as_deref(), title.as_deref(), "web"),
-                        url,
-                        title,
-                    })
-                })
-                .collect()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| {
+            let url = str_field(l, "url")?;
+            let title = str_field(l, "title");
+            // The CCC hub names the service (`MASTODON`) where others give a type.
+            let kind = str_field(l, "type").or_else(|| str_field(l, "service"));
+            Some((
+                link_kind(kind.as_deref(), title.as_deref(), "web"),
+                url,
+                title,
+            ))
         })
-        .unwrap_or_default();
+        .collect();
     Some(Person {
         role: str_field(p, "role"),
-        details: SpeakerDetails {
-            front: SpeakerFront {
-                name: name.clone().unwrap_or_default(),
-                photo,
-                links,
-                ..SpeakerFront::default()
-            },
-            bio: p.get("biography").and_then(localized).unwrap_or_default(),
-        },
+        bio: p.get("biography").and_then(localized),
+        photo,
+        links,
+        page_url: str_field(p, "url"),
+        line,
         name,
         key,
     })
@@ -926,7 +933,7 @@ fn parse_tree(text: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<El
 }
 
 /// Parses a frab/pentabarf `schedule.xml`.
-pub fn parse_xml(text: &str, path: &Path, options: &ImportOptions) -> StructuredImport {
+pub fn parse_xml(text: &str, path: &Path, options: &ImportOptions) -> Imported {
     let mut diags = Vec::new();
     let schedule = parse_tree(text, path, &mut diags).and_then(|root| {
         if root.name != "schedule" {
@@ -944,12 +951,9 @@ pub fn parse_xml(text: &str, path: &Path, options: &ImportOptions) -> Structured
     });
     match schedule {
         Some(s) => convert(s, path, options, diags),
-        None => StructuredImport {
-            imported: Imported {
-                diagnostics: diags,
-                ..Imported::default()
-            },
-            speakers: Vec::new(),
+        None => Imported {
+            diagnostics: diags,
+            ..Imported::default()
         },
     }
 }
@@ -1066,21 +1070,16 @@ fn xml_item(
         .map(|ps| {
             ps.children("person")
                 .filter_map(|p| {
-                    let name = clean_text(&p.text);
+                    // frab and pentabarf give a person's name only.
+                    let name = clean_text(&p.text)?;
                     Some(Person {
                         key: p
                             .attr("guid")
                             .or_else(|| p.attr("id").map(|id| format!("id:{id}")))
-                            .or_else(|| name.clone()),
-                        details: SpeakerDetails {
-                            front: SpeakerFront {
-                                name: name.clone()?,
-                                ..SpeakerFront::default()
-                            },
-                            bio: String::new(),
-                        },
-                        name,
-                        role: None,
+                            .or_else(|| Some(name.clone())),
+                        name: Some(name),
+                        line: p.line,
+                        ..Person::default()
                     })
                 })
                 .collect()
@@ -1171,7 +1170,7 @@ fn convert(
     path: &Path,
     options: &ImportOptions,
     mut diags: Vec<Diagnostic>,
-) -> StructuredImport {
+) -> Imported {
     let Schedule {
         conference: conf,
         items,
@@ -1196,7 +1195,7 @@ fn convert(
     };
 
     let mut sessions = Vec::new();
-    let mut speakers: Vec<SpeakerDetails> = Vec::new();
+    let mut speakers: Vec<SpeakerPage> = Vec::new();
     let mut speaker_keys: HashSet<String> = HashSet::new();
     let mut guids: HashMap<String, usize> = HashMap::new();
     for item in items {
@@ -1214,9 +1213,10 @@ fn convert(
             }
         }
         for p in &item.persons {
-            let key = p.key.clone().unwrap_or_default();
-            if !p.details.front.name.is_empty() && speaker_keys.insert(key) {
-                speakers.push(p.details.clone());
+            if let Some(name) = &p.name
+                && speaker_keys.insert(p.key.clone().unwrap_or_else(|| name.clone()))
+            {
+                speakers.push(speaker_page(name, p, &ctx, &mut diags));
             }
         }
         let ext = item.guid.as_ref().and_then(|g| extension.remove(g));
@@ -1339,13 +1339,45 @@ fn convert(
         },
         body: conf.description.clone().unwrap_or_default(),
     };
-    StructuredImport {
-        imported: Imported {
-            event,
-            sessions,
-            diagnostics: diags,
-        },
+    Imported {
+        event,
+        sessions,
         speakers,
+        diagnostics: diags,
+    }
+}
+
+/// A person's speaker page: bio, photo and links, each URL resolved against
+/// the schedule's base URL; one that cannot be a link is reported at the
+/// person's line and left out.
+fn speaker_page(name: &str, p: &Person, ctx: &Context, diags: &mut Vec<Diagnostic>) -> SpeakerPage {
+    let base = ctx.base_url.as_deref();
+    let at = (ctx.path, p.line);
+    let mut links: Vec<LinkEntry> = Vec::new();
+    // In confsite's own export `url` is the speaker's page on the exporting site.
+    let page_url = p
+        .page_url
+        .as_ref()
+        .filter(|_| !ctx.ours)
+        .map(|u| ("source".to_string(), u.clone(), None));
+    for (kind, url, title) in p.links.iter().chain(page_url.iter()) {
+        if let Some(l) = link(kind, url, title.as_deref(), base, at, diags)
+            && !links.iter().any(|have| have.url == l.url)
+        {
+            links.push(l);
+        }
+    }
+    SpeakerPage {
+        front: SpeakerFront {
+            name: name.to_string(),
+            photo: p
+                .photo
+                .as_deref()
+                .and_then(|url| photo_url(url, name, base, at, diags)),
+            links,
+            ..SpeakerFront::default()
+        },
+        bio: p.bio.clone().unwrap_or_default(),
     }
 }
 

@@ -412,6 +412,9 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
             body: String::new(),
         },
         sessions,
+        // A table row is a session: its speakers have names and affiliations
+        // only (a bio column, say, is kept under the session's `extra`).
+        speakers: Vec::new(),
         diagnostics: diags,
     }
 }

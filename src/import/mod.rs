@@ -1,8 +1,8 @@
 //! The import stage: source documents → content pages.
 //!
 //! Each format has one parser module that turns a document into an
-//! [`Imported`] program (an event file and session pages, as the content
-//! stage reads them) plus diagnostics for every repair or doubt. Detection
+//! [`Imported`] program (an event file, session pages and speaker pages, as
+//! the content stage reads them) plus diagnostics for every repair or doubt. Detection
 //! picks the parser; `write` puts the pages on disk without ever silently
 //! overwriting a page someone edited by hand.
 
@@ -24,7 +24,7 @@ mod text; // what the format parsers share
 
 use std::path::Path;
 
-use crate::content::pages::{EventPage, SessionPage};
+use crate::content::pages::{EventPage, SessionPage, SpeakerPage};
 use crate::diagnostic::Diagnostic;
 
 /// What the user supplied on the command line for what a document may lack.
@@ -46,6 +46,10 @@ pub struct Imported {
     pub event: EventPage,
     /// In document order. Slugs are left to `write`, which makes them unique.
     pub sessions: Vec<SessionPage>,
+    /// Every speaker the document describes, in document order; `write` makes
+    /// a speaker page of each that has more than a name (bio, photo, links,
+    /// affiliation). Slugs are left to `write`.
+    pub speakers: Vec<SpeakerPage>,
     /// Warnings for repairs and doubts; errors when something could not be read.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -96,9 +100,9 @@ impl Format {
             Format::FlatSchedule => flat_schedule::parse(text, path, options),
             Format::VideoSummaries => video_summaries::parse(text, path, options),
             Format::SchedExport => sched_export::parse(text, path, options),
-            Format::ScheduleJson => c3voc::parse_json(text, path, options).into_imported(path),
-            Format::ScheduleXml => c3voc::parse_xml(text, path, options).into_imported(path),
-            Format::Sessionize => sessionize::parse(text, path, options).into_imported(path),
+            Format::ScheduleJson => c3voc::parse_json(text, path, options),
+            Format::ScheduleXml => c3voc::parse_xml(text, path, options),
+            Format::Sessionize => sessionize::parse(text, path, options),
             Format::Csv => csv::parse(text, path, options),
         }
     }

@@ -16,13 +16,12 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::structured::{
-    Lines, SpeakerDetails, StructuredImport, clean_text, event_zone, link, name_from_flag,
-    source_name,
+    Lines, clean_text, event_zone, link, name_from_flag, photo_url, source_name,
 };
 use super::{ImportOptions, Imported};
 use crate::content::pages::{
     EventFront, EventPage, LinkEntry, OneOrMany, RoomEntry, SessionFront, SessionPage,
-    SpeakerEntry, SpeakerFront, SpeakerRef, TrackEntry,
+    SpeakerEntry, SpeakerFront, SpeakerPage, SpeakerRef, TrackEntry,
 };
 use crate::diagnostic::Diagnostic;
 use crate::time;
@@ -80,18 +79,15 @@ struct Positions<'a> {
 struct Speaker {
     name: String,
     tagline: Option<String>,
-    details: SpeakerDetails,
+    page: SpeakerPage,
 }
 
 /// Parses a Sessionize `view/All` export.
-pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> StructuredImport {
+pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
     let mut diags = Vec::new();
-    let failed = |diags: Vec<Diagnostic>| StructuredImport {
-        imported: Imported {
-            diagnostics: diags,
-            ..Imported::default()
-        },
-        speakers: Vec::new(),
+    let failed = |diags: Vec<Diagnostic>| Imported {
+        diagnostics: diags,
+        ..Imported::default()
     };
     let root: Value = match serde_json::from_str(text) {
         Ok(v) => v,
@@ -232,17 +228,21 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> StructuredImpo
                 )
             })
             .collect();
+        let photo = str_of(&sp, "profilePicture")
+            .and_then(|url| photo_url(&url, &name, None, (path, line), &mut diags));
         speaker_order.push(id.clone());
         speakers.insert(
             id,
             Speaker {
                 name: name.clone(),
                 tagline: tagline.clone(),
-                details: SpeakerDetails {
+                page: SpeakerPage {
                     front: SpeakerFront {
                         name,
+                        // A tag line is the one line shown beside a speaker's
+                        // name ("VP Engineering, Paylane"): what `affiliation` is.
                         affiliation: tagline,
-                        photo: str_of(&sp, "profilePicture"),
+                        photo,
                         links,
                         ..SpeakerFront::default()
                     },
@@ -472,15 +472,13 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> StructuredImpo
     };
     let speakers = speaker_order
         .into_iter()
-        .filter_map(|id| speakers.remove(&id).map(|s| s.details))
+        .filter_map(|id| speakers.remove(&id).map(|s| s.page))
         .collect();
-    StructuredImport {
-        imported: Imported {
-            event,
-            sessions,
-            diagnostics: diags,
-        },
+    Imported {
+        event,
+        sessions,
         speakers,
+        diagnostics: diags,
     }
 }
 

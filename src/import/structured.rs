@@ -1,6 +1,6 @@
 //! Import stage, structured formats: recognising a c3voc/frab schedule
 //! (JSON or XML), a Sessionize export or a CSV table, and the pieces their
-//! parsers share (speaker details, URLs, time zones, line numbers).
+//! parsers share (URLs, speakers' photos, time zones, line numbers).
 //!
 //! Unlike the text formats, these documents say what each field is, so
 //! detection looks at their structure, not at line patterns.
@@ -9,8 +9,8 @@ use std::path::Path;
 
 use jiff::tz::TimeZone;
 
-use super::{Format, ImportOptions, Imported, choose};
-use crate::content::pages::{LinkEntry, SpeakerFront};
+use super::{Format, ImportOptions, choose};
+use crate::content::pages::LinkEntry;
 use crate::diagnostic::Diagnostic;
 use crate::time;
 
@@ -58,52 +58,6 @@ fn detect_json(text: &str) -> Option<(Format, String)> {
         ));
     }
     None
-}
-
-/// A speaker's details beyond a name (bio, photo, links), as a speaker page
-/// would hold them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SpeakerDetails {
-    pub front: SpeakerFront,
-    pub bio: String,
-}
-
-impl SpeakerDetails {
-    pub fn is_empty(&self) -> bool {
-        self.bio.trim().is_empty()
-            && self.front.photo.is_none()
-            && self.front.links.is_empty()
-            && self.front.affiliation.is_none()
-    }
-}
-
-/// A structured import: the program, plus speaker details for speaker pages.
-#[derive(Debug, Clone, Default)]
-pub struct StructuredImport {
-    pub imported: Imported,
-    /// One per person with details, in document order.
-    pub speakers: Vec<SpeakerDetails>,
-}
-
-impl StructuredImport {
-    /// The program alone. [`Imported`] has no place for speaker pages yet, so
-    /// the details it would drop are reported rather than silently lost.
-    pub fn into_imported(self, path: &Path) -> Imported {
-        let mut imported = self.imported;
-        let with_details = self.speakers.iter().filter(|s| !s.is_empty()).count();
-        if with_details > 0 {
-            imported.diagnostics.push(Diagnostic::warning(
-                path,
-                0,
-                format!(
-                    "{with_details} {} a bio, photo, links or affiliation that are not imported: \
-                     `confsite import` does not write speaker pages yet (add them under speakers/ by hand)",
-                    if with_details == 1 { "speaker has" } else { "speakers have" }
-                ),
-            ));
-        }
-        imported
-    }
 }
 
 /// `imported_from`: the source's file name, without the directories (which
@@ -268,6 +222,32 @@ pub fn link(
             None
         }
     }
+}
+
+/// A speaker's photo as an absolute `http(s)` URL (resolved against `base`),
+/// or a warning saying why it is left out: a page shows it as an image.
+pub fn photo_url(
+    url: &str,
+    speaker: &str,
+    base: Option<&str>,
+    at: (&Path, usize),
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let resolved = absolute_url(url, base).filter(|u| {
+        let lower = u.to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    });
+    if resolved.is_none() && !url.trim().is_empty() {
+        diagnostics.push(Diagnostic::warning(
+            at.0,
+            at.1,
+            format!(
+                "the photo of `{speaker}`, `{}`, is not an http(s) URL: not imported",
+                url.trim()
+            ),
+        ));
+    }
+    resolved
 }
 
 /// Text with Windows line ends made `\n` and outer blank space trimmed;

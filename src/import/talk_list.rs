@@ -155,6 +155,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
             body: event_body,
         },
         sessions,
+        speakers: Vec::new(),
         diagnostics: diags,
     }
 }

@@ -123,6 +123,7 @@ pub(super) fn without_sessions(
             body: String::new(),
         },
         sessions: Vec::new(),
+        speakers: Vec::new(),
         diagnostics: diags,
     }
 }
@@ -712,6 +713,7 @@ impl TimedEvent<'_> {
         Imported {
             event,
             sessions,
+            speakers: Vec::new(),
             diagnostics,
         }
     }

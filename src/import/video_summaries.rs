@@ -111,6 +111,7 @@ pub fn parse(text: &str, path: &Path, options: &ImportOptions) -> Imported {
             body: markdown_block(description),
         },
         sessions,
+        speakers: Vec::new(),
         diagnostics: diags,
     }
 }

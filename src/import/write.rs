@@ -20,6 +20,17 @@
 //! gives the same files. Slugs are lowercase letters, digits and dashes and
 //! cannot leave the content directory; `--event` must be such a slug too.
 //!
+//! Speaker pages are `content/<event>/speakers/<slug>.md`, one for each
+//! speaker a document describes with more than a name (a bio, photo, links
+//! or affiliation), the slug made from the name. A speaker is known by that
+//! slug: when two sources (or two entries of one) describe the same speaker,
+//! the first is kept and differing details are reported. Session pages name
+//! their speakers exactly as the speaker pages do, so the site links them;
+//! where a name alone would not find the page (a shortened or deduplicated
+//! slug, another spelling of the name) the session names it by `id`.
+//! Speaker pages are protected, updated and kept when stale exactly as
+//! session pages are.
+//!
 //! A document without times may omit the time zone (`timezone: UTC` is
 //! written and reported); one with times must state it or get `--timezone`.
 //!
@@ -44,7 +55,7 @@
 //!
 //! [`detect`]: super::detect::detect
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io::{ErrorKind, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -54,8 +65,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{Format, ImportOptions, Imported, detect};
-use crate::content::pages::{EventPage, SessionPage};
-use crate::content::{CONTENT_DIR, EVENT_FILE, display_path, write as page};
+use crate::content::pages::{EventPage, SessionPage, SpeakerEntry, SpeakerPage, SpeakerRef};
+use crate::content::{CONTENT_DIR, EVENT_FILE, SPEAKERS_DIR, display_path, write as page};
 use crate::diagnostic::{Diagnostic, Failed, has_errors};
 use crate::slugs::{self, Deduper};
 use crate::time;
@@ -95,7 +106,7 @@ pub struct EventReport {
     /// The event directory as shown to users.
     pub dir: PathBuf,
     pub sources: Vec<SourceReport>,
-    /// Every file considered, in plan order (event file, sessions, stale pages).
+    /// Every file considered, in plan order (event file, sessions, speakers, stale pages).
     pub files: Vec<FileChange>,
 }
 
@@ -106,6 +117,9 @@ pub struct SourceReport {
     /// Why this format: detection's reason, or that `--format` said so.
     pub why: String,
     pub sessions: usize,
+    /// Speakers described with more than a name: each gets a speaker page
+    /// (unless another source described them first).
+    pub speakers: usize,
     /// Warnings the parser reported (repairs and doubts).
     pub warnings: usize,
 }
@@ -372,7 +386,8 @@ struct Draft {
     slug: String,
     name: String,
     sources: Vec<SourceReport>,
-    /// `(file name, text)`: the event file first, then sessions in document order.
+    /// `(file name, text)`: the event file first, then sessions in document
+    /// order, then speaker pages (`speakers/<slug>.md`).
     files: Vec<(String, String)>,
     /// Things the user should know, e.g. a defaulted time zone.
     notes: Vec<String>,
@@ -647,10 +662,16 @@ fn assemble_event(slug: String, group: Vec<Source>, diags: &mut Vec<Diagnostic>)
         }
     }
 
+    let speakers = merge_speakers(&group, diags);
+    let by_key: HashMap<String, (&str, &str)> = speakers
+        .iter()
+        .map(|s| (s.key.clone(), (s.slug.as_str(), s.page.front.name.as_str())))
+        .collect();
     let mut files = vec![(EVENT_FILE.to_string(), page::event_page_text(&event))];
     let mut dedup = Deduper::default();
     for (mut session, path) in sessions {
         check_session(&session, path, &tz, &event.front.timezone, diags);
+        refer_to_speaker_pages(&mut session, &by_key);
         let basis = session
             .front
             .slug
@@ -658,6 +679,13 @@ fn assemble_event(slug: String, group: Vec<Source>, diags: &mut Vec<Diagnostic>)
             .unwrap_or_else(|| session.front.title.clone());
         let slug = dedup.unique(&cap_slug(slugs::slugify(&basis)));
         files.push((format!("{slug}.md"), page::session_page_text(&session)));
+    }
+    for s in &speakers {
+        check_speaker(&s.page, s.path, diags);
+        files.push((
+            format!("{SPEAKERS_DIR}/{}.md", s.slug),
+            page::speaker_page_text(&s.page.front, &s.page.bio),
+        ));
     }
     if diags.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;
@@ -669,6 +697,12 @@ fn assemble_event(slug: String, group: Vec<Source>, diags: &mut Vec<Diagnostic>)
             format: s.format,
             why: s.why.clone(),
             sessions: s.imported.sessions.len(),
+            speakers: s
+                .imported
+                .speakers
+                .iter()
+                .filter(|p| p.has_details())
+                .count(),
             warnings: s.warnings,
         })
         .collect();
@@ -679,6 +713,154 @@ fn assemble_event(slug: String, group: Vec<Source>, diags: &mut Vec<Diagnostic>)
         files,
         notes,
     })
+}
+
+/// A speaker page to write.
+struct SpeakerDraft<'a> {
+    /// The slug of the name, uncut: what makes two entries the same speaker.
+    key: String,
+    /// The file's slug: the key, cut to [`MAX_SLUG`] and deduplicated.
+    slug: String,
+    page: SpeakerPage,
+    /// The source that described the speaker first.
+    path: &'a Path,
+}
+
+/// Speakers of all sources that have more than a name, in document order;
+/// the same speaker (the same slug) described again is written once, as
+/// first described, and details that differ are reported.
+fn merge_speakers<'a>(group: &'a [Source], diags: &mut Vec<Diagnostic>) -> Vec<SpeakerDraft<'a>> {
+    let mut out: Vec<SpeakerDraft> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut dedup = Deduper::default();
+    for source in group {
+        for speaker in source.imported.speakers.iter().filter(|p| p.has_details()) {
+            let mut page = speaker.clone();
+            page.front.name = page.front.name.trim().to_string();
+            // The file name is the slug; a second one in the page could only disagree.
+            page.front.slug = None;
+            page.bio = page.bio.trim().to_string();
+            if page.front.name.is_empty() {
+                continue;
+            }
+            let key = slugs::slugify(&page.front.name);
+            if let Some(&i) = index.get(&key) {
+                let first = &out[i];
+                let differ = differing_details(&first.page, &page);
+                let spelled = first.page.front.name != page.front.name;
+                if spelled || !differ.is_empty() {
+                    let elsewhere = if first.path == source.path {
+                        "earlier in this document".to_string()
+                    } else {
+                        format!("in {}", first.path.display())
+                    };
+                    diags.push(Diagnostic::warning(
+                        &source.path,
+                        0,
+                        format!(
+                            "speaker `{}` is also described {elsewhere}{}{}: keeping the first for {SPEAKERS_DIR}/{}.md",
+                            page.front.name,
+                            if spelled {
+                                format!(" as `{}`", first.page.front.name)
+                            } else {
+                                String::new()
+                            },
+                            if differ.is_empty() {
+                                String::new()
+                            } else {
+                                format!(", with another {}", differ.join(", "))
+                            },
+                            first.slug
+                        ),
+                    ));
+                }
+                continue;
+            }
+            index.insert(key.clone(), out.len());
+            out.push(SpeakerDraft {
+                slug: dedup.unique(&cap_slug(key.clone())),
+                key,
+                page,
+                path: &source.path,
+            });
+        }
+    }
+    out
+}
+
+/// The details in which two descriptions of a speaker differ, for a warning.
+fn differing_details(a: &SpeakerPage, b: &SpeakerPage) -> Vec<&'static str> {
+    let (f, g) = (&a.front, &b.front);
+    [
+        ("affiliation", f.affiliation != g.affiliation),
+        ("photo", f.photo != g.photo),
+        ("links", f.links != g.links),
+        ("bio", a.bio != b.bio),
+    ]
+    .into_iter()
+    .filter_map(|(what, differs)| differs.then_some(what))
+    .collect()
+}
+
+/// Makes each speaker of `session` that has a speaker page find it: by the
+/// exact name where the page's slug is the name's slug and the names agree
+/// (as the loader looks pages up), else by `id`.
+fn refer_to_speaker_pages(session: &mut SessionPage, pages: &HashMap<String, (&str, &str)>) {
+    for entry in &mut session.front.speakers {
+        let (name, affiliation, role) = match entry {
+            SpeakerEntry::Name(n) => (n.clone(), None, None),
+            SpeakerEntry::Full(r) if r.id.is_none() => match &r.name {
+                Some(n) => (n.clone(), r.affiliation.clone(), r.role.clone()),
+                None => continue,
+            },
+            SpeakerEntry::Full(_) => continue,
+        };
+        let key = slugs::slugify(name.trim());
+        let Some(&(slug, page_name)) = pages.get(&key) else {
+            continue;
+        };
+        if slug == key && page_name == name.trim() {
+            continue;
+        }
+        *entry = SpeakerEntry::Full(SpeakerRef {
+            name: Some(name),
+            id: Some(slug.to_string()),
+            affiliation,
+            role,
+        });
+    }
+}
+
+/// Refuses a speaker page whose links or photo the site could not show.
+fn check_speaker(speaker: &SpeakerPage, path: &Path, diags: &mut Vec<Diagnostic>) {
+    let name = &speaker.front.name;
+    for link in &speaker.front.links {
+        if !is_link_url(&link.url) {
+            diags.push(Diagnostic::error(
+                path,
+                0,
+                format!(
+                    "speaker `{name}`: link `{}` is not an http(s) or mailto URL",
+                    link.url
+                ),
+            ));
+        }
+    }
+    // A photo is an image to load, so not a mail address.
+    if let Some(photo) = &speaker.front.photo
+        && (!is_link_url(photo) || photo.trim().to_ascii_lowercase().starts_with("mailto:"))
+    {
+        diags.push(Diagnostic::error(
+            path,
+            0,
+            format!("speaker `{name}`: photo `{photo}` is not an http(s) URL"),
+        ));
+    }
+}
+
+fn is_link_url(url: &str) -> bool {
+    let url = url.trim().to_ascii_lowercase();
+    url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:")
 }
 
 /// Sessions of all sources in order; a scheduled session a later source lists
@@ -758,11 +940,7 @@ fn check_session(
         bad(format!("duration: {msg}"));
     }
     for link in &f.links {
-        let url = link.url.trim().to_ascii_lowercase();
-        if !(url.starts_with("https://")
-            || url.starts_with("http://")
-            || url.starts_with("mailto:"))
-        {
+        if !is_link_url(&link.url) {
             bad(format!(
                 "link `{}` is not an http(s) or mailto URL",
                 link.url
@@ -805,9 +983,21 @@ fn manifest_text(files: BTreeMap<String, String>) -> String {
     text
 }
 
-/// A file name the manifest may hold: one page directly in the event directory.
+/// A file name the manifest may hold: one page directly in the event
+/// directory, or a speaker page directly in its `speakers/` directory.
 fn is_page_name(name: &str) -> bool {
-    name == EVENT_FILE || name.strip_suffix(".md").is_some_and(slugs::is_valid)
+    let is_slug_page = |n: &str| n.strip_suffix(".md").is_some_and(slugs::is_valid);
+    name == EVENT_FILE
+        || is_slug_page(name)
+        || name
+            .strip_prefix(SPEAKERS_DIR)
+            .and_then(|n| n.strip_prefix('/'))
+            .is_some_and(is_slug_page)
+}
+
+fn is_speaker_page_name(name: &str) -> bool {
+    name.strip_prefix(SPEAKERS_DIR)
+        .is_some_and(|rest| rest.starts_with('/'))
 }
 
 struct Plan {
@@ -862,6 +1052,21 @@ fn plan(root: &Path, draft: Draft, force: bool, diags: &mut Vec<Diagnostic>) -> 
     } else {
         read_manifest(&dir, &shown(MANIFEST), diags)
     };
+    // Speaker pages are written (and stale ones removed) only inside a real
+    // `speakers/` directory, never through a link to somewhere else.
+    let mut names = draft.files.iter().map(|(n, _)| n).chain(old.files.keys());
+    if !new_dir
+        && names.any(|n| is_speaker_page_name(n))
+        && let Ok(meta) = fs::symlink_metadata(dir.join(SPEAKERS_DIR))
+        && !meta.is_dir()
+    {
+        diags.push(Diagnostic::error(
+            shown(SPEAKERS_DIR),
+            0,
+            "exists but is not a directory: cannot import speaker pages into it",
+        ));
+        return None;
+    }
     let mut recorded = BTreeMap::new();
     let mut files = Vec::new();
     for (name, text) in draft.files {
@@ -1045,7 +1250,11 @@ fn write_new_dir(plan: &Plan) -> WriteResult {
         fs::create_dir(&temp)?;
         for (name, text, action) in &plan.files {
             if *action == Action::Create {
-                fs::write(temp.join(name), text)?;
+                let target = temp.join(name);
+                if let Some(parent) = target.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::write(target, text)?;
             }
         }
         if let Some(manifest) = &plan.manifest {
@@ -1078,8 +1287,18 @@ fn update_dir(plan: &Plan) -> WriteResult {
     Ok(())
 }
 
+/// Writes `dir/name` (`name` may be `speakers/<slug>.md`) through a temporary
+/// file beside it.
 fn write_atomic(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
-    let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let target = dir.join(name);
+    let (parent, file) = match (target.parent(), target.file_name()) {
+        (Some(p), Some(f)) => (p, f.to_string_lossy()),
+        _ => return Err(std::io::Error::other("not a file name")),
+    };
+    if parent != dir {
+        fs::create_dir_all(parent)?;
+    }
+    let temp = parent.join(format!(".{file}.tmp-{}", std::process::id()));
     match fs::remove_file(&temp) {
         Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
         _ => {}
@@ -1091,7 +1310,7 @@ fn write_atomic(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
             .create_new(true)
             .open(&temp)?;
         file.write_all(text.as_bytes())?;
-        fs::rename(&temp, dir.join(name))
+        fs::rename(&temp, &target)
     };
     write().inspect_err(|_| {
         let _ = fs::remove_file(&temp);
@@ -1131,6 +1350,13 @@ fn report(request: &ImportRequest, plans: Vec<Plan>, diagnostics: Vec<Diagnostic
                 plural(s.sessions, "session"),
                 plural(s.warnings, "warning")
             ));
+            if s.speakers > 0 {
+                lines.push(format!(
+                    "{}: {} with a bio, photo, links or affiliation (speaker pages)",
+                    s.path.display(),
+                    plural(s.speakers, "speaker")
+                ));
+            }
         }
         lines.push(format!(
             "event `{}` ({}) in {}{}",
@@ -1206,7 +1432,14 @@ mod tests {
         assert!(is_page_name("_event.md"));
         assert!(is_page_name("intro-2.md"));
         assert!(!is_page_name("../x.md"));
-        assert!(!is_page_name("speakers/x.md"));
+        assert!(is_page_name("speakers/ada-lovelace.md"));
+        assert!(!is_page_name("speakers/../x.md"));
+        assert!(!is_page_name("speakers/a/b.md"));
+        assert!(!is_page_name("speakers/_event.md"));
+        assert!(!is_page_name("speakers/.md"));
+        assert!(!is_page_name("speakersx.md/y.md"));
+        assert!(!is_page_name("other/x.md"));
+        assert!(!is_page_name("/speakers/x.md"));
         assert!(!is_page_name(".confsite-import.json"));
     }
 

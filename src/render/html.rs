@@ -38,9 +38,30 @@ struct Compiled<'a> {
     tera: Tera,
 }
 
+/// The `css_value` filter: a value from content or options as a CSS value,
+/// or `fallback` (default empty) when it could end the declaration, the rule
+/// or the `<style>` element (HTML escaping does not protect CSS).
+fn css_value(value: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
+    let safe = !value.is_empty()
+        && value.len() <= 200
+        && !value.contains("/*")
+        && !value.chars().any(|c| {
+            matches!(c, ';' | '{' | '}' | '<' | '>' | '\\' | '"' | '\'' | '@') || c.is_control()
+        });
+    Ok(if safe {
+        value.to_string()
+    } else {
+        kwargs
+            .get::<&str>("fallback")?
+            .unwrap_or_default()
+            .to_string()
+    })
+}
+
 fn compile(theme: &Theme) -> Result<Tera, Failed> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.register_filter("css_value", css_value);
     let mut sources = Vec::new();
     for (name, file) in &theme.templates {
         match std::str::from_utf8(&file.contents) {
@@ -192,7 +213,7 @@ pub fn render_only(
         .map(|job| {
             let mut context = Context::new();
             context.insert_value("site", site_value.clone());
-            context.insert("root", &urls::root_prefix(&job.path));
+            context.insert("root", &page_root(&site.config.base_url, &job.path));
             context.insert(
                 "page",
                 &PageView {
@@ -410,6 +431,22 @@ impl PageJob {
     }
 }
 
+/// `{{ root }}`: the way from a page back to the output root. Relative for
+/// every page but `404.html`, which static hosts (GitHub Pages) serve at
+/// whatever missing path was asked for, so its links start from the path of
+/// the base URL instead (`/repo/` for `https://org.github.io/repo/`).
+fn page_root(base_url: &str, page_path: &str) -> String {
+    if page_path != "404.html" {
+        return urls::root_prefix(page_path);
+    }
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    after_scheme
+        .find('/')
+        .map_or_else(|| "/".to_string(), |i| after_scheme[i..].to_string())
+}
+
 fn event_jobs(i: usize, e: &Event) -> Vec<PageJob> {
     let mut jobs = vec![
         PageJob::event(i, urls::event_home(e), "event.html", Subject::None),
@@ -514,7 +551,10 @@ impl EventValues {
             tracks: view.tracks.iter().map(Value::from_serializable).collect(),
             rooms: view.rooms.iter().map(Value::from_serializable).collect(),
             event: Value::from_serializable(&view),
-            theme: theme_value(theme, &e.theme_options),
+            theme: theme_value(
+                theme,
+                &crate::theme::layered(&ctx.site.config.theme_options, &e.theme_options),
+            ),
             sessions,
             by_track,
             by_room,

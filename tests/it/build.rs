@@ -237,11 +237,16 @@ fn links_resolve_under_a_base_url_with_a_path() {
                     }
                     continue;
                 }
-                let target = entry
-                    .path()
-                    .parent()
-                    .unwrap()
-                    .join(link.split(['?', '#']).next().unwrap());
+                let path = link.split(['?', '#']).next().unwrap();
+                // Root-relative links (the 404 page is served at any depth) carry the base path.
+                let target = match path.strip_prefix('/') {
+                    Some(rooted) => {
+                        let inside = rooted.strip_prefix("sub/path/");
+                        assert!(inside.is_some(), "{link} is outside the base path");
+                        out.join(inside.unwrap())
+                    }
+                    None => entry.path().parent().unwrap().join(path),
+                };
                 assert!(
                     target.exists(),
                     "{} links to missing {link}",

@@ -177,6 +177,7 @@ fn import_reports_the_detected_format_and_why() {
         Imported {
             event: event_named("DevOpsDays Somewhere 2024"),
             sessions: vec![session("Opening Keynote", Some("2024-05-03 09:00"))],
+            speakers: Vec::new(),
             diagnostics: vec![Diagnostic::warning(&source, 5, "repaired something")],
         }
     })

@@ -10,6 +10,7 @@ mod feeds;
 mod import_demo;
 mod import_lists;
 mod import_schedules;
+mod import_speakers;
 mod import_write;
 mod interop;
 mod perf;
