@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use super::{RenderContext, markdown, urls};
+use super::{RenderContext, urls};
 use crate::model::{Event, Session};
 use crate::output::OutputFile;
 
@@ -37,8 +37,14 @@ pub const STORED: [&str; 5] = ["title", "speakers", "time", "room", "url"];
 /// stack, and nobody types such words into a search box.
 const MAX_WORD_CHARS: usize = 64;
 
-pub fn render_event(_ctx: &RenderContext, event: &Event) -> Vec<OutputFile> {
-    let json = index_json(event);
+pub fn render_event(ctx: &RenderContext, event: &Event) -> Vec<OutputFile> {
+    let plain: Vec<&str> = ctx
+        .bodies()
+        .event(event)
+        .iter()
+        .map(|b| b.plain.as_str())
+        .collect();
+    let json = index_json(event, &plain);
     let script = wrap_in_script(&json);
     vec![
         OutputFile::new(urls::search_index(event), json),
@@ -46,8 +52,9 @@ pub fn render_event(_ctx: &RenderContext, event: &Event) -> Vec<OutputFile> {
     ]
 }
 
-/// The event's elasticlunr index as JSON text.
-pub fn index_json(event: &Event) -> String {
+/// The event's elasticlunr index as JSON text; `plain` holds each session's
+/// body as plain text (the shared Markdown cache), in session order.
+pub fn index_json(event: &Event, plain: &[&str]) -> String {
     let mut index = IndexBuilder::new()
         .save_docs(false)
         .add_fields(FIELDS)
@@ -55,7 +62,10 @@ pub fn index_json(event: &Event) -> String {
     let mut stored = Map::new();
     for (i, session) in event.sessions.iter().enumerate() {
         let doc_ref = i.to_string();
-        index.add_doc(&doc_ref, indexed_fields(session));
+        index.add_doc(
+            &doc_ref,
+            indexed_fields(session, plain.get(i).copied().unwrap_or_default()),
+        );
         stored.insert(doc_ref, Value::Object(stored_fields(event, session)));
     }
     // elasticlunr-rs stores every indexed field or none; store only the
@@ -85,7 +95,7 @@ pub fn wrap_in_script(json: &str) -> String {
 }
 
 /// Field texts in [`FIELDS`] order.
-fn indexed_fields(s: &Session) -> [String; 6] {
+fn indexed_fields(s: &Session, plain: &str) -> [String; 6] {
     let mut speakers = Vec::new();
     for sp in &s.speakers {
         speakers.push(sp.name.clone());
@@ -106,7 +116,7 @@ fn indexed_fields(s: &Session) -> [String; 6] {
         s.tracks.join(", "),
         s.room.clone().unwrap_or_default(),
         tags.join(", "),
-        abstract_text(&s.body),
+        abstract_text(plain),
     ]
     .map(|text| without_long_words(&text))
 }
@@ -140,8 +150,7 @@ fn fold_words(text: &str) -> String {
 
 /// Plain text of the abstract without bare URLs: their tokens would only
 /// grow the index, and nobody searches for a video link.
-fn abstract_text(body: &str) -> String {
-    let plain = markdown::to_plain_text(body);
+fn abstract_text(plain: &str) -> String {
     plain
         .split_whitespace()
         .filter(|w| !(w.contains("://") || w.starts_with("www.")))
@@ -190,9 +199,9 @@ mod tests {
 
     #[test]
     fn abstracts_lose_markup_and_urls() {
-        let text = abstract_text(
+        let text = abstract_text(&super::super::markdown::to_plain_text(
             "See **bold** at [the video](https://v.example/x) and https://v.example/y or www.example.org.",
-        );
+        ));
         assert_eq!(text, "See bold at the video and or");
     }
 
