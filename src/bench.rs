@@ -17,9 +17,8 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use crate::build::{BuildOptions, render_in_memory};
+use crate::build::{BuildOptions, build};
 use crate::diagnostic::{Diagnostic, Failed};
-use crate::output;
 use crate::synthetic::{self, Params};
 
 /// The `confsite bench` command line.
@@ -110,7 +109,7 @@ pub struct Runs {
     pub sys: Vec<f64>,
     /// Files written anew and kept from the previous build, in the last run.
     pub written: usize,
-    pub linked: usize,
+    pub kept: usize,
 }
 
 /// One size's `serve` measurements.
@@ -163,31 +162,21 @@ fn peak_rss_kb() -> Option<u64> {
 fn build_once(options: &BuildOptions, runs: &mut Runs) -> Result<(usize, usize), Failed> {
     let (user0, sys0) = cpu_ms();
     let t = Instant::now();
-    let rendered = render_in_memory(options)?;
-    let mut timings = rendered.timings;
-    let w = Instant::now();
-    let out = options.output_dir();
-    let stats = output::write_site_stats(&out, &rendered.files)
-        .map_err(|e| fail(format!("{}: {e}", out.display())))?;
-    timings.push(("write", w.elapsed()));
-    let files = rendered.files.len();
-    let bytes = rendered.files.iter().map(|f| f.contents.len()).sum();
-    drop(rendered.files);
-    drop(rendered.site);
+    let report = build(options)?;
     runs.totals.push(t.elapsed().as_secs_f64() * 1000.0);
     let (user1, sys1) = cpu_ms();
     runs.user.push(user1 - user0);
     runs.sys.push(sys1 - sys0);
-    runs.written = stats.written;
-    runs.linked = stats.linked;
-    for (name, d) in timings {
+    runs.written = report.written.written;
+    runs.kept = report.written.kept;
+    for (name, d) in report.timings {
         let ms = d.as_secs_f64() * 1000.0;
         match runs.stages.iter_mut().find(|(n, _)| n == name) {
             Some((_, v)) => v.push(ms),
             None => runs.stages.push((name.to_string(), vec![ms])),
         }
     }
-    Ok((files, bytes))
+    Ok((report.files, report.bytes))
 }
 
 /// Generates a program of `sessions` into a scratch directory, builds it
@@ -363,11 +352,15 @@ fn format_build(out: &mut String, r: &SizeReport) {
         let _ = writeln!(
             out,
             "  {label} ({} files written, {} kept):",
-            runs.written, runs.linked
+            runs.written, runs.kept
         );
         for (stage, values) in &runs.stages {
             let _ = writeln!(out, "    {stage:<9} {}", spread(values));
         }
+        let _ = writeln!(
+            out,
+            "    (html, feeds, search and exports run at the same time and stage files as they go; write moves them into place)"
+        );
         let _ = writeln!(
             out,
             "    {:<9} {}  (median, min–max of {} runs)",

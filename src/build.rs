@@ -8,7 +8,7 @@ use crate::check::{self, Finding};
 use crate::content::{self, LoadOptions};
 use crate::diagnostic::{Diagnostic, Failed, Level};
 use crate::model::Site;
-use crate::output::{self, OutputFile};
+use crate::output::{OutputFile, SiteWriter, WriteStats};
 use crate::render::{self, RenderContext};
 use crate::theme::Themes;
 
@@ -34,6 +34,9 @@ impl BuildOptions {
 pub struct BuildReport {
     pub files: usize,
     pub bytes: usize,
+    /// How many files were written anew and how many kept from the
+    /// previous build.
+    pub written: WriteStats,
     /// Loader warnings and check findings (reported, not fatal).
     pub findings: Vec<Finding>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -47,8 +50,17 @@ pub struct Rendered {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Loads the site and renders it in memory, without writing anything.
-pub fn render_in_memory(options: &BuildOptions) -> Result<Rendered, Failed> {
+/// A loaded and checked site, ready to render.
+struct Prepared {
+    site: Site,
+    themes: Themes,
+    build_time: jiff::Timestamp,
+    findings: Vec<Finding>,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+/// The stages before rendering: content → model → check, and the themes.
+fn prepare(options: &BuildOptions) -> Result<Prepared, Failed> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let loaded = content::load_site(
@@ -71,33 +83,58 @@ pub fn render_in_memory(options: &BuildOptions) -> Result<Rendered, Failed> {
         f
     }));
     timings.push(("check", t.elapsed()));
-    let rendered = render::render_site(&RenderContext::new(&loaded.site, &themes, build_time))?;
-    timings.extend(rendered.timings);
-    let files = rendered.files;
-    Ok(Rendered {
+    Ok(Prepared {
         site: loaded.site,
-        files,
+        themes,
+        build_time,
         findings,
         timings,
     })
 }
 
-/// Builds the site into its output directory. On failure nothing is written
-/// and the previous output stays as it was.
-pub fn build(options: &BuildOptions) -> Result<BuildReport, Failed> {
-    let Rendered {
-        files,
+/// Loads the site and renders it in memory, without writing anything.
+pub fn render_in_memory(options: &BuildOptions) -> Result<Rendered, Failed> {
+    let Prepared {
+        site,
+        themes,
+        build_time,
         findings,
         mut timings,
-        ..
-    } = render_in_memory(options)?;
-    let t = Instant::now();
+    } = prepare(options)?;
+    let rendered = render::render_site_in_memory(&RenderContext::new(&site, &themes, build_time))?;
+    timings.extend(rendered.timings);
+    Ok(Rendered {
+        files: rendered.files,
+        site,
+        findings,
+        timings,
+    })
+}
+
+/// Builds the site into its output directory, writing each file as it is
+/// rendered. On failure the previous output stays as it was.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Failed> {
+    let Prepared {
+        site,
+        themes,
+        build_time,
+        findings,
+        mut timings,
+    } = prepare(options)?;
     let out = options.output_dir();
-    output::write_site(&out, &files).map_err(|e| write_failed(&out, e))?;
+    let writer = SiteWriter::begin(&out).map_err(|e| write_failed(&out, e))?;
+    // Dropping the writer on failure drops what it staged.
+    timings.extend(render::render_site(
+        &RenderContext::new(&site, &themes, build_time),
+        &writer,
+    )?);
+    let t = Instant::now();
+    let written = writer.commit().map_err(|e| write_failed(&out, e))?;
     timings.push(("write", t.elapsed()));
     Ok(BuildReport {
-        files: files.len(),
-        bytes: files.iter().map(|f| f.contents.len()).sum(),
+        files: written.written + written.kept,
+        bytes: written.bytes as usize,
+        written,
         findings,
         timings,
     })

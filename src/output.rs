@@ -1,27 +1,37 @@
 //! The output stage: the only code that writes the built site to disk.
-//! Input: the rendered files in memory. Output: the output directory.
+//! Input: the rendered files, handed over one at a time as renderers finish
+//! them (a [`Sink`]). Output: the output directory.
 //!
-//! Files are written into a staging directory beside the output directory,
-//! then swapped in with renames, so a failed build leaves the previous
-//! output untouched and readers never see a half-written site. Files in the
-//! output directory that confsite did not write (a `.git`, a hand-added
-//! `CNAME`) are carried over: only what the previous build wrote is replaced.
+//! A build never leaves a half-written site. A [`SiteWriter`] hashes each
+//! file as it arrives and compares it with the manifest ([`MANIFEST`]) of the
+//! previous build: a file with the same bytes, untouched on disk since, stays
+//! where it is; any other file is written into a staging directory beside
+//! the output directory at once, so memory never holds the whole site.
+//! Nothing in the output directory changes until every file has been
+//! rendered and staged: a render error, a refused path or a failed write (a
+//! full disk) drops the staging directory and leaves the previous output as
+//! it was.
 //!
-//! Rebuilds are cheap because most files do not change: the manifest
-//! ([`MANIFEST`]) records each file's content hash and size, and a file
-//! whose content is the same as last time is hard-linked from the previous
-//! output into the staging directory instead of being written again
-//! (creating and filling a new inode costs the kernel several times a
-//! link). A file touched since the last build (modified after the manifest
-//! was written, or of another size) is written anew, and so is everything
-//! when the filesystem cannot link. The previous tree is then removed one
-//! directory per core. The manifest holds no times, so two builds of the
+//! Committing then moves the staged files into place, one rename each (a
+//! rename replaces a file atomically, so a reader sees the old file or the
+//! new one, never a part of either), removes what the previous build wrote
+//! and this one did not, and writes the manifest last. A rebuild after one
+//! edit thus touches a handful of files instead of rewriting tens of
+//! thousands. The first build into a directory (no manifest), or a rebuild
+//! whose paths collide with what is on disk (a file where a directory must
+//! go), instead fills the staging directory completely, unchanged files
+//! hard-linked from the previous output, and swaps it in with two renames.
+//! Either way, files in the output directory that confsite did not write (a
+//! `.git`, a hand-added `CNAME`) are kept, and a file someone touched since
+//! the last build (modified after the manifest was written, or of another
+//! size) is written anew. The manifest holds no times, so two builds of the
 //! same site are byte-identical, manifest included.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
@@ -43,6 +53,36 @@ impl OutputFile {
     }
 }
 
+/// Where renderers hand their finished files, from any thread.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile);
+}
+
+/// A sink that keeps every file in memory (`serve`, tests).
+#[derive(Default)]
+pub struct Collect(Mutex<Vec<OutputFile>>);
+
+impl Collect {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
+        files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, file: OutputFile) {
+        lock(&self.0).push(file);
+    }
+}
+
+/// A poisoned lock only means another thread panicked mid-push; the data
+/// (a list) is still whole.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 /// Lists the files each build wrote, so the next build knows which files
 /// are its own and which it can keep. One line per file:
 /// `<hash> <size> <path>`, the hash being the first 128 bits of the BLAKE3
@@ -55,8 +95,10 @@ pub const MANIFEST: &str = ".confsite-output";
 pub struct WriteStats {
     /// Files written anew.
     pub written: usize,
-    /// Files unchanged since the previous build, linked from it.
-    pub linked: usize,
+    /// Files unchanged since the previous build, left in place.
+    pub kept: usize,
+    /// Size of the whole site (written and kept files).
+    pub bytes: u64,
 }
 
 /// A relative output path is safe when it cannot leave the output directory.
@@ -69,37 +111,268 @@ pub fn is_safe_relative(path: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
-/// Writes `files` as the new contents of `output`, atomically replacing what
-/// the previous build wrote.
+/// Writes `files` as the new contents of `output`, replacing what the
+/// previous build wrote.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
     write_site_stats(output, files).map(|_| ())
 }
 
 /// [`write_site`], telling how many files were written and how many kept.
 pub fn write_site_stats(output: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
-    for f in files {
-        if !is_safe_relative(&f.path) || f.path == MANIFEST {
+    let writer = SiteWriter::begin(output)?;
+    files.par_iter().for_each(|f| writer.put(f.clone()));
+    writer.commit()
+}
+
+/// Writes a site into `output` as its files arrive (see the module docs).
+/// Dropped without [`SiteWriter::commit`], it leaves the output directory
+/// as it was.
+pub struct SiteWriter {
+    output: PathBuf,
+    staging: PathBuf,
+    previous: Previous,
+    /// Directories made in the staging directory so far.
+    made_dirs: Mutex<HashSet<PathBuf>>,
+    placed: Mutex<Vec<Placed>>,
+    /// The first failure; later files are not written.
+    error: Mutex<Option<io::Error>>,
+}
+
+/// A file of this build, as the writer handled it.
+struct Placed {
+    path: String,
+    rec: Recorded,
+    /// Written into the staging directory (else unchanged and kept).
+    staged: bool,
+}
+
+impl SiteWriter {
+    /// Prepares a build of `output`: reads the previous build's manifest and
+    /// makes the staging directory beside it.
+    pub fn begin(output: &Path) -> io::Result<SiteWriter> {
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".to_string());
+        let staging = tempdir_in(&parent, &format!(".{name}.staging-"))?;
+        let previous = if output.is_dir() {
+            read_manifest(output)
+        } else {
+            Previous::default()
+        };
+        Ok(SiteWriter {
+            output: output.to_path_buf(),
+            staging,
+            previous,
+            made_dirs: Mutex::default(),
+            placed: Mutex::default(),
+            error: Mutex::default(),
+        })
+    }
+
+    /// Takes one file of the new site: keeps the previous copy when it holds
+    /// the same bytes, else stages the file.
+    fn place(&self, file: OutputFile) -> io::Result<()> {
+        if !is_safe_relative(&file.path) || file.path == MANIFEST {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!("refusing to write outside the output directory: {}", f.path),
+                format!(
+                    "refusing to write outside the output directory: {}",
+                    file.path
+                ),
             ));
         }
+        let rec = Recorded {
+            hash: content_hash(&file.contents),
+            size: file.contents.len() as u64,
+        };
+        let unchanged = self.previous.written_at.is_some_and(|finished| {
+            self.previous.recorded.get(&file.path) == Some(&rec)
+                && untouched_since(&self.output.join(&file.path), rec.size, finished)
+        });
+        if !unchanged {
+            let target = self.staging.join(&file.path);
+            if let Some(dir) = Path::new(&file.path).parent() {
+                self.make_staging_dir(dir)?;
+            }
+            fs::File::create(&target)?.write_all(&file.contents)?;
+        }
+        lock(&self.placed).push(Placed {
+            path: file.path,
+            rec,
+            staged: !unchanged,
+        });
+        Ok(())
     }
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".to_string());
-    let staging = tempdir_in(&parent, &format!(".{name}.staging-"))?;
-    let result = fill_and_swap(output, &staging, files);
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+
+    fn make_staging_dir(&self, dir: &Path) -> io::Result<()> {
+        if dir.as_os_str().is_empty() || lock(&self.made_dirs).contains(dir) {
+            return Ok(());
+        }
+        // Safe to race: `create_dir_all` accepts a directory made meanwhile.
+        fs::create_dir_all(self.staging.join(dir))?;
+        lock(&self.made_dirs).insert(dir.to_path_buf());
+        Ok(())
     }
-    result
+
+    /// Puts the new site in place of the previous one (see the module docs).
+    /// On failure the previous output stays as it was.
+    pub fn commit(self) -> io::Result<WriteStats> {
+        if let Some(err) = lock(&self.error).take() {
+            return Err(err);
+        }
+        let mut placed = std::mem::take(&mut *lock(&self.placed));
+        placed.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        if let Some(w) = placed.windows(2).find(|w| w[0].path == w[1].path) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("two files want the same path: {}", w[0].path),
+            ));
+        }
+        let manifest = manifest_text(&placed);
+        let in_place = self.previous.found && !self.collides(&placed);
+        if in_place {
+            self.commit_in_place(&placed, &manifest)?;
+        } else {
+            self.commit_by_swap(&placed, &manifest)?;
+        }
+        let written = placed.iter().filter(|p| p.staged).count();
+        Ok(WriteStats {
+            written,
+            kept: placed.len() - written,
+            bytes: placed.iter().map(|p| p.rec.size).sum(),
+        })
+    }
+
+    /// Whether a staged file cannot simply be renamed into the output
+    /// directory: something other than a file is at its path, or other than
+    /// a directory at one of its parents.
+    fn collides(&self, placed: &[Placed]) -> bool {
+        let mut dirs_seen: HashSet<&Path> = HashSet::new();
+        placed.iter().filter(|p| p.staged).any(|p| {
+            let is = |rel: &Path, want_dir: bool| match fs::symlink_metadata(self.output.join(rel))
+            {
+                Ok(m) if want_dir => !m.file_type().is_dir(),
+                Ok(m) => !m.file_type().is_file(),
+                Err(_) => false,
+            };
+            is(Path::new(&p.path), false)
+                || Path::new(&p.path)
+                    .ancestors()
+                    .skip(1)
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .any(|d| dirs_seen.insert(d) && is(d, true))
+        })
+    }
+
+    /// Renames the staged files into the output directory, removes the
+    /// previous build's files this build did not write, then writes the
+    /// manifest.
+    fn commit_in_place(&self, placed: &[Placed], manifest: &str) -> io::Result<()> {
+        placed.par_iter().filter(|p| p.staged).try_for_each(|p| {
+            let target = self.output.join(&p.path);
+            if let Some(dir) = target.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            fs::rename(self.staging.join(&p.path), target)
+        })?;
+        let ours: HashSet<&str> = placed.iter().map(|p| p.path.as_str()).collect();
+        let mut emptied: BTreeSet<&Path> = BTreeSet::new();
+        for old in &self.previous.paths {
+            if ours.contains(old.as_str()) || !is_safe_relative(old) || old == MANIFEST {
+                continue;
+            }
+            match fs::remove_file(self.output.join(old)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            emptied.extend(
+                Path::new(old)
+                    .ancestors()
+                    .skip(1)
+                    .filter(|d| !d.as_os_str().is_empty()),
+            );
+        }
+        // Deepest first; a directory still holding anything stays.
+        for dir in emptied.iter().rev() {
+            let _ = fs::remove_dir(self.output.join(dir));
+        }
+        let staged_manifest = self.staging.join(MANIFEST);
+        fs::write(&staged_manifest, manifest)?;
+        fs::rename(staged_manifest, self.output.join(MANIFEST))
+    }
+
+    /// Completes the staging directory (unchanged files linked from the
+    /// previous output, foreign files carried over) and swaps it in.
+    fn commit_by_swap(&self, placed: &[Placed], manifest: &str) -> io::Result<()> {
+        placed.par_iter().filter(|p| !p.staged).try_for_each(|p| {
+            if let Some(dir) = Path::new(&p.path).parent() {
+                self.make_staging_dir(dir)?;
+            }
+            let (old, new) = (self.output.join(&p.path), self.staging.join(&p.path));
+            // A filesystem without hard links gets a copy.
+            fs::hard_link(&old, &new).or_else(|_| fs::copy(&old, &new).map(|_| ()))
+        })?;
+        fs::write(self.staging.join(MANIFEST), manifest)?;
+        let output = &self.output;
+        if output.exists() {
+            let ours: BTreeSet<&str> = placed.iter().map(|p| p.path.as_str()).collect();
+            carry_over_foreign_files(output, &self.staging, &ours, &self.previous.paths)?;
+            let old = tempdir_path(output.parent().unwrap_or(Path::new(".")), ".confsite-old-");
+            fs::rename(output, &old)?;
+            if let Err(err) = fs::rename(&self.staging, output) {
+                // Put the previous site back before reporting.
+                let _ = fs::rename(&old, output);
+                return Err(err);
+            }
+            remove_tree(&old)
+        } else {
+            fs::rename(&self.staging, output)
+        }
+    }
+}
+
+impl Sink for SiteWriter {
+    fn put(&self, file: OutputFile) {
+        if lock(&self.error).is_some() {
+            return;
+        }
+        if let Err(err) = self.place(file) {
+            lock(&self.error).get_or_insert(err);
+        }
+    }
+}
+
+impl Drop for SiteWriter {
+    fn drop(&mut self) {
+        // Committed by swap, the staging directory is the output now.
+        if self.staging.exists() {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// A previous output file nobody touched since the build that wrote it:
+/// still a file of the recorded size, not modified after that build
+/// finished.
+fn untouched_since(path: &Path, size: u64, finished: SystemTime) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| {
+        m.file_type().is_file() && m.len() == size && m.modified().is_ok_and(|t| t <= finished)
+    })
+}
+
+fn manifest_text(placed: &[Placed]) -> String {
+    let mut manifest = String::with_capacity(placed.len() * 100);
+    for p in placed {
+        manifest.push_str(&format!("{:032x} {} {}\n", p.rec.hash, p.rec.size, p.path));
+    }
+    manifest
 }
 
 /// A file as the manifest records it.
@@ -109,10 +382,12 @@ struct Recorded {
     size: u64,
 }
 
-/// What the previous build left: the paths it wrote, what it recorded of
-/// them, and when it finished (its manifest's modification time).
+/// What the previous build left: whether it wrote a manifest, the paths it
+/// wrote, what it recorded of them, and when it finished (its manifest's
+/// modification time).
 #[derive(Default)]
 struct Previous {
+    found: bool,
     paths: BTreeSet<String>,
     recorded: HashMap<String, Recorded>,
     written_at: Option<SystemTime>,
@@ -133,6 +408,7 @@ fn read_manifest(output: &Path) -> Previous {
     let Ok(text) = fs::read_to_string(&manifest) else {
         return previous;
     };
+    previous.found = true;
     previous.written_at = fs::metadata(&manifest).and_then(|m| m.modified()).ok();
     for line in text.lines() {
         match parse_manifest_line(line) {
@@ -160,105 +436,14 @@ fn parse_manifest_line(line: &str) -> Option<(Recorded, &str)> {
     Some((Recorded { hash, size }, path))
 }
 
-fn fill_and_swap(output: &Path, staging: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
-    let mut dirs: BTreeSet<&Path> = BTreeSet::new();
-    for f in files {
-        let mut dir = Path::new(&f.path).parent();
-        while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
-            if !dirs.insert(d) {
-                break;
-            }
-            dir = d.parent();
-        }
-    }
-    // Sorted, so every parent is made before its children.
-    for dir in &dirs {
-        fs::create_dir(staging.join(dir))?;
-    }
-    let previous = if output.is_dir() {
-        read_manifest(output)
-    } else {
-        Previous::default()
-    };
-    let outcomes: Vec<(Recorded, bool)> = files
-        .par_iter()
-        .map(|f| {
-            let before = previous.recorded.get(&f.path).zip(previous.written_at);
-            place(output, staging, f, before)
-        })
-        .collect::<io::Result<_>>()?;
-    let mut stats = WriteStats::default();
-    let mut manifest = String::with_capacity(files.len() * 100);
-    for (f, (rec, linked)) in files.iter().zip(&outcomes) {
-        if *linked {
-            stats.linked += 1;
-        } else {
-            stats.written += 1;
-        }
-        manifest.push_str(&format!("{:032x} {} {}\n", rec.hash, rec.size, f.path));
-    }
-    let mut m = fs::File::create(staging.join(MANIFEST))?;
-    m.write_all(manifest.as_bytes())?;
-
-    if output.exists() {
-        carry_over_foreign_files(output, staging, files, &previous.paths)?;
-        let old = tempdir_path(output.parent().unwrap_or(Path::new(".")), ".confsite-old-");
-        fs::rename(output, &old)?;
-        if let Err(err) = fs::rename(staging, output) {
-            // Put the previous site back before reporting.
-            let _ = fs::rename(&old, output);
-            return Err(err);
-        }
-        remove_tree(&old)?;
-    } else {
-        fs::rename(staging, output)?;
-    }
-    Ok(stats)
-}
-
-/// Puts one file into the staging directory: a link to the previous
-/// output's copy when that holds the same bytes, else a new file.
-/// `previous` is what the last build recorded of the file and when that
-/// build finished. Returns what the manifest should record and whether the
-/// file was linked.
-fn place(
-    output: &Path,
-    staging: &Path,
-    file: &OutputFile,
-    previous: Option<(&Recorded, SystemTime)>,
-) -> io::Result<(Recorded, bool)> {
-    let rec = Recorded {
-        hash: content_hash(&file.contents),
-        size: file.contents.len() as u64,
-    };
-    let target = staging.join(&file.path);
-    if let Some((_, finished)) = previous.filter(|(p, _)| **p == rec) {
-        let old = output.join(&file.path);
-        // Only a file nobody touched since that build: same size, and not
-        // modified after its manifest was written.
-        let untouched = fs::symlink_metadata(&old).is_ok_and(|m| {
-            m.file_type().is_file()
-                && m.len() == rec.size
-                && m.modified().is_ok_and(|t| t <= finished)
-        });
-        if untouched && fs::hard_link(&old, &target).is_ok() {
-            return Ok((rec, true));
-        }
-    }
-    let mut out = fs::File::create(&target)?;
-    out.write_all(&file.contents)?;
-    Ok((rec, false))
-}
-
 /// Moves files the previous build did not write (and this one does not
 /// write) from the old output into the staging directory.
 fn carry_over_foreign_files(
     output: &Path,
     staging: &Path,
-    files: &[OutputFile],
+    ours: &BTreeSet<&str>,
     previous: &BTreeSet<String>,
 ) -> io::Result<()> {
-    let ours: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for entry in walkdir::WalkDir::new(output)
         .min_depth(1)
         .contents_first(false)
@@ -398,7 +583,8 @@ mod tests {
             write_site_stats(&out, &first).unwrap(),
             WriteStats {
                 written: 3,
-                linked: 0
+                kept: 0,
+                bytes: 11
             }
         );
         let same = inode(&out.join("same.html"));
@@ -412,7 +598,8 @@ mod tests {
             write_site_stats(&out, &second).unwrap(),
             WriteStats {
                 written: 2,
-                linked: 1
+                kept: 1,
+                bytes: 13
             }
         );
         assert_eq!(inode(&out.join("same.html")), same, "kept, not rewritten");
@@ -437,7 +624,7 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(50));
         fs::write(out.join("a.html"), "EDITED!!").unwrap();
         let stats = write_site_stats(&out, &files).unwrap();
-        assert_eq!(stats.linked, 0);
+        assert_eq!(stats.kept, 0);
         assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "original");
     }
 
@@ -473,5 +660,136 @@ mod tests {
         write_site(&out, &[OutputFile::new("a.html", "1")]).unwrap();
         assert!(write_site(&out, &[OutputFile::new("../evil", "x")]).is_err());
         assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "1");
+    }
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn rebuilds_update_in_place_and_tidy_up() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        write_site(
+            &out,
+            &[
+                OutputFile::new("keep.html", "k"),
+                OutputFile::new("old/deep/gone.html", "g"),
+                OutputFile::new("old/also-gone.ics", "g"),
+            ],
+        )
+        .unwrap();
+        fs::create_dir(out.join(".git")).unwrap();
+        fs::write(out.join(".git/HEAD"), "ref").unwrap();
+        fs::write(out.join("old/mine.txt"), "mine").unwrap();
+        let output_dir = inode(&out);
+        let kept = inode(&out.join("keep.html"));
+        let stats = write_site_stats(
+            &out,
+            &[
+                OutputFile::new("keep.html", "k"),
+                OutputFile::new("new/page.html", "n"),
+            ],
+        )
+        .unwrap();
+        assert_eq!((stats.written, stats.kept), (1, 1));
+        assert_eq!(inode(&out), output_dir, "updated in place, not swapped");
+        assert_eq!(inode(&out.join("keep.html")), kept);
+        assert_eq!(fs::read_to_string(out.join("new/page.html")).unwrap(), "n");
+        assert!(!out.join("old/deep").exists(), "emptied directories go");
+        assert!(!out.join("old/also-gone.ics").exists());
+        assert_eq!(
+            fs::read_to_string(out.join("old/mine.txt")).unwrap(),
+            "mine"
+        );
+        assert_eq!(fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref");
+        let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        let paths: Vec<&str> = manifest
+            .lines()
+            .map(|l| parse_manifest_line(l).unwrap().1)
+            .collect();
+        assert_eq!(paths, ["keep.html", "new/page.html"]);
+        assert_eq!(leftovers(tmp.path()), ["output"], "no staging left behind");
+    }
+
+    #[test]
+    fn a_file_where_a_directory_must_go_is_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        write_site(
+            &out,
+            &[
+                OutputFile::new("day", "a file"),
+                OutputFile::new("x/y", "1"),
+            ],
+        )
+        .unwrap();
+        write_site(
+            &out,
+            &[
+                OutputFile::new("day/1.html", "d1"),
+                OutputFile::new("x", "now a file"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(fs::read_to_string(out.join("day/1.html")).unwrap(), "d1");
+        assert_eq!(fs::read_to_string(out.join("x")).unwrap(), "now a file");
+        assert_eq!(leftovers(tmp.path()), ["output"]);
+    }
+
+    /// A build that fails after some files were staged (a render error, a
+    /// refused path) changes nothing in the output directory.
+    #[test]
+    fn a_failed_build_leaves_the_previous_output_and_no_staging() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        write_site(
+            &out,
+            &[
+                OutputFile::new("a.html", "1"),
+                OutputFile::new("b.html", "2"),
+            ],
+        )
+        .unwrap();
+        let before = fs::read_to_string(out.join(MANIFEST)).unwrap();
+
+        let writer = SiteWriter::begin(&out).unwrap();
+        writer.put(OutputFile::new("a.html", "changed"));
+        writer.put(OutputFile::new("c/new.html", "new"));
+        drop(writer);
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "1");
+        assert!(!out.join("c").exists());
+        assert_eq!(leftovers(tmp.path()), ["output"]);
+
+        let writer = SiteWriter::begin(&out).unwrap();
+        writer.put(OutputFile::new("a.html", "changed"));
+        writer.put(OutputFile::new("../evil", "x"));
+        writer.put(OutputFile::new("b.html", "changed too"));
+        let err = writer.commit().unwrap_err();
+        assert!(err.to_string().contains("../evil"), "{err}");
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "1");
+        assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "2");
+        assert_eq!(fs::read_to_string(out.join(MANIFEST)).unwrap(), before);
+        assert!(!tmp.path().join("evil").exists());
+        assert_eq!(leftovers(tmp.path()), ["output"]);
+    }
+
+    #[test]
+    fn two_files_at_one_path_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let err = write_site(
+            &out,
+            &[OutputFile::new("a", "1"), OutputFile::new("a", "2")],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("same path"), "{err}");
+        assert!(!out.exists());
     }
 }

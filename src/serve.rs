@@ -378,7 +378,7 @@ impl Incremental {
     fn render_all(&mut self) -> Result<(), Failed> {
         let site = &self.live.site;
         let ctx = RenderContext::new(site, &self.themes, Self::build_time()?);
-        let rendered = render::render_site(&ctx)?;
+        let rendered = render::render_site_in_memory(&ctx)?;
         self.vevents = site
             .events
             .iter()

@@ -21,7 +21,7 @@ use tera::{Context, Tera, Value};
 use super::{RenderContext, markdown, session_uid, urls};
 use crate::diagnostic::{Diagnostic, Failed};
 use crate::model::{BodyKind, Event, Session, Site};
-use crate::output::OutputFile;
+use crate::output::{Collect, OutputFile, Sink};
 use crate::theme::Theme;
 
 thread_local! {
@@ -133,6 +133,12 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
     render_only(ctx, &|_| true, None)
 }
 
+/// Renders every page (and theme file) into `sink`, each page as soon as it
+/// is made, so that a large site never sits in memory whole.
+pub fn render_into(ctx: &RenderContext, sink: &dyn Sink) -> Result<(), Failed> {
+    render_only_into(ctx, &|_| true, None, sink)
+}
+
 /// Renders only the pages (and theme files) whose output path `keep`
 /// accepts, with the sessions' template values `values` when given (they
 /// must be [`session_values`] of this model): `serve` re-renders what an
@@ -142,6 +148,18 @@ pub fn render_only(
     keep: &(dyn Fn(&str) -> bool + Sync),
     values: Option<&SessionValues>,
 ) -> Result<Vec<OutputFile>, Failed> {
+    let collect = Collect::default();
+    render_only_into(ctx, keep, values, &collect)?;
+    Ok(collect.into_files())
+}
+
+/// [`render_only`] into `sink`.
+fn render_only_into(
+    ctx: &RenderContext,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+    values: Option<&SessionValues>,
+    sink: &dyn Sink,
+) -> Result<(), Failed> {
     let site = ctx.site;
     let mut theme_names: Vec<&str> = site
         .events
@@ -208,7 +226,7 @@ pub fn render_only(
         })
         .collect();
 
-    let results: Vec<Result<OutputFile, Failed>> = jobs
+    let results: Vec<Result<(), Failed>> = jobs
         .par_iter()
         .map(|job| {
             let mut context = Context::new();
@@ -250,14 +268,13 @@ pub fn render_only(
                     .map(|()| buf.clone())
             });
             let html = html.map_err(|e| template_error(compiled_theme.theme, &e))?;
-            Ok(OutputFile::new(job.path.clone(), html))
+            sink.put(OutputFile::new(job.path.clone(), html));
+            Ok(())
         })
         .collect();
-    let mut files = Vec::with_capacity(results.len());
     for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(f) => diags.extend(f.0),
+        if let Err(f) = r {
+            diags.extend(f.0);
         }
     }
     if !diags.is_empty() {
@@ -266,11 +283,9 @@ pub fn render_only(
     }
     for compiled_theme in compiled.values() {
         for (name, file) in &compiled_theme.theme.statics {
-            if !name.starts_with(EVENT_ROOT_STATIC) {
-                files.push(OutputFile::new(
-                    urls::theme_static(&compiled_theme.theme.name, name),
-                    file.contents.clone(),
-                ));
+            let path = urls::theme_static(&compiled_theme.theme.name, name);
+            if !name.starts_with(EVENT_ROOT_STATIC) && keep(&path) {
+                sink.put(OutputFile::new(path, file.contents.clone()));
             }
         }
     }
@@ -280,15 +295,14 @@ pub fn render_only(
         let theme = compiled[event.theme.as_deref().unwrap_or(&site.config.theme)].theme;
         for (name, file) in &theme.statics {
             if let Some(rest) = name.strip_prefix(EVENT_ROOT_STATIC) {
-                files.push(OutputFile::new(
-                    format!("{}/{rest}", event.slug),
-                    file.contents.clone(),
-                ));
+                let path = format!("{}/{rest}", event.slug);
+                if keep(&path) {
+                    sink.put(OutputFile::new(path, file.contents.clone()));
+                }
             }
         }
     }
-    files.retain(|f| keep(&f.path));
-    Ok(files)
+    Ok(())
 }
 
 /// Every session's template value, per event: made once per build and

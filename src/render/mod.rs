@@ -11,7 +11,7 @@ pub mod publish;
 pub mod search;
 pub mod urls;
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Failed};
 use crate::model::{Event, Session, Site};
-use crate::output::OutputFile;
+use crate::output::{Collect, OutputFile, Sink};
 use crate::theme::Themes;
 
 /// What every renderer may read.
@@ -73,51 +73,116 @@ pub const EVENT_RENDERERS: [(&str, EventRenderer); 3] = [
     ("exports", exports::render_event),
 ];
 
-/// Renders the whole site. Files come back sorted by path, with the time
-/// each renderer took (for `build --timings` and the benchmark).
-pub fn render_site(ctx: &RenderContext) -> Result<Rendered, Failed> {
+/// Renders the whole site into `sink`, each file as soon as it is made.
+/// HTML and every event's feeds, search index and exports render at the
+/// same time, spread over the cores; the time each renderer took (summed
+/// over events, so they overlap) comes back for `build --timings` and the
+/// benchmark. On failure some files may already be in `sink`: the caller
+/// drops them (the output stage leaves the previous site as it was).
+pub fn render_site(ctx: &RenderContext, sink: &dyn Sink) -> Result<Timings, Failed> {
     let mut timings = Vec::new();
     let t = Instant::now();
     ctx.bodies();
     timings.push(("markdown", t.elapsed()));
-    let t = Instant::now();
-    let mut files = html::render(ctx)?;
-    timings.push(("html", t.elapsed()));
-    for (name, render_event) in EVENT_RENDERERS {
-        let t = Instant::now();
-        let per_event: Vec<Vec<OutputFile>> = ctx
-            .site
-            .events
-            .par_iter()
-            .map(|event| render_event(ctx, event))
-            .collect();
-        files.extend(per_event.into_iter().flatten());
-        timings.push((name, t.elapsed()));
-    }
-    files.extend(publish::render(ctx, &files));
-    files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
-    let diags: Vec<Diagnostic> = files
+    let tracked = Tracked {
+        sink,
+        paths: Mutex::default(),
+    };
+    let spent: Mutex<Vec<(&'static str, Duration)>> = Mutex::default();
+    let add = |name: &'static str, d: Duration| {
+        let mut spent = spent.lock().unwrap_or_else(PoisonError::into_inner);
+        match spent.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, total)) => *total += d,
+            None => spent.push((name, d)),
+        }
+    };
+    let mut html_result = Ok(());
+    rayon::scope(|scope| {
+        // The renderers that take longest start first.
+        scope.spawn(|_| {
+            let t = Instant::now();
+            html_result = html::render_into(ctx, &tracked);
+            add("html", t.elapsed());
+        });
+        for (name, render_event) in EVENT_RENDERERS {
+            for event in &ctx.site.events {
+                let (tracked, add) = (&tracked, &add);
+                scope.spawn(move |_| {
+                    let t = Instant::now();
+                    for file in render_event(ctx, event) {
+                        tracked.put(file);
+                    }
+                    add(name, t.elapsed());
+                });
+            }
+        }
+    });
+    html_result?;
+    let mut spent = spent.into_inner().unwrap_or_else(PoisonError::into_inner);
+    spent.sort_by_key(|(name, _)| RENDER_ORDER.iter().position(|n| n == name));
+    timings.extend(spent);
+
+    let mut paths = tracked
+        .paths
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    paths.par_sort_unstable();
+    let diags: Vec<Diagnostic> = paths
         .windows(2)
-        .filter(|w| w[0].path == w[1].path)
+        .filter(|w| w[0] == w[1])
         .map(|w| {
             Diagnostic::error(
-                &w[0].path,
+                &w[0],
                 0,
                 "two outputs want the same path (a slug clash between pages?)",
             )
         })
         .collect();
-    if diags.is_empty() {
-        Ok(Rendered { files, timings })
-    } else {
-        Err(Failed(diags))
+    if !diags.is_empty() {
+        return Err(Failed(diags));
+    }
+    for file in publish::render(ctx, &paths) {
+        sink.put(file);
+    }
+    Ok(timings)
+}
+
+/// Renderer names in the order reports list them.
+const RENDER_ORDER: [&str; 4] = ["html", "feeds", "search", "exports"];
+
+/// Time spent per stage, in stage order.
+pub type Timings = Vec<(&'static str, Duration)>;
+
+/// Renders the whole site in memory: [`render_site`] into a [`Collect`].
+pub fn render_site_in_memory(ctx: &RenderContext) -> Result<Rendered, Failed> {
+    let collect = Collect::default();
+    let timings = render_site(ctx, &collect)?;
+    Ok(Rendered {
+        files: collect.into_files(),
+        timings,
+    })
+}
+
+/// A sink that notes each path on the way through.
+struct Tracked<'a> {
+    sink: &'a dyn Sink,
+    paths: Mutex<Vec<String>>,
+}
+
+impl Sink for Tracked<'_> {
+    fn put(&self, file: OutputFile) {
+        self.paths
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(file.path.clone());
+        self.sink.put(file);
     }
 }
 
-/// The rendered site in memory.
+/// The rendered site in memory, sorted by path.
 pub struct Rendered {
     pub files: Vec<OutputFile>,
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Timings,
 }
 
 /// Host part of the site's base URL, for globally unique feed UIDs.

@@ -5,7 +5,8 @@
 use super::{RenderContext, urls};
 use crate::output::OutputFile;
 
-pub fn render(ctx: &RenderContext, pages: &[OutputFile]) -> Vec<OutputFile> {
+/// The files for a static host; `paths` are those of every other output file, sorted.
+pub fn render(ctx: &RenderContext, paths: &[String]) -> Vec<OutputFile> {
     let base = &ctx.site.config.base_url;
     let mut files = vec![OutputFile::new(".nojekyll", "")];
     files.push(OutputFile::new(
@@ -18,12 +19,9 @@ pub fn render(ctx: &RenderContext, pages: &[OutputFile]) -> Vec<OutputFile> {
     let mut sitemap = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut page_paths: Vec<&str> = pages
+    let page_paths = paths
         .iter()
-        .map(|f| f.path.as_str())
-        .filter(|p| p.ends_with(".html") && *p != "404.html")
-        .collect();
-    page_paths.sort();
+        .filter(|p| p.ends_with(".html") && *p != "404.html");
     for path in page_paths {
         sitemap.push_str("  <url><loc>");
         sitemap.push_str(&escape_xml(&urls::absolute(base, path)));

@@ -177,7 +177,7 @@ fn bench_reports_every_stage_and_keeps_unchanged_files() {
     assert_eq!(report["cold"]["totals"].as_array().unwrap().len(), 2);
     assert_eq!(report["cold"]["written"].as_u64(), Some(files));
     // The program does not change between rebuilds: every file is kept.
-    assert_eq!(report["rebuild"]["linked"].as_u64(), Some(files));
+    assert_eq!(report["rebuild"]["kept"].as_u64(), Some(files));
     assert_eq!(report["rebuild"]["written"].as_u64(), Some(0));
     assert!(report["peak_rss_kb"].as_u64().unwrap() > 0);
 }
