@@ -1,7 +1,8 @@
-//! The render stage: model → files in memory. Each renderer only reads the
-//! model (HTML pages through Tera themes, iCalendar feeds, the search index,
-//! machine-readable exports); none reads or writes files, so `output` alone
-//! touches the disk.
+//! The render stage: model → files, each handed to a [`Sink`] (the output
+//! stage, or memory for `serve`) as soon as it is made. Each renderer only
+//! reads the model (HTML pages through Tera themes, iCalendar feeds, the
+//! search index, machine-readable exports); none reads or writes files, so
+//! `output` alone touches the disk.
 
 pub mod exports;
 pub mod html;
