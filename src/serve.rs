@@ -11,14 +11,18 @@
 //! pages only those pages are read again, and only the files that can
 //! depend on them are rendered again (their pages and feeds, their
 //! speakers', day's, tracks' and room's pages and feeds, the event's lists,
-//! exports and search index). Anything else rebuilds everything.
+//! exports and search index). Anything else rebuilds everything. An
+//! incremental rebuild takes two steps: the edited sessions' own pages
+//! first, published at once with the reload signal, then everything else
+//! that shows them; a request for a file of the second step waits until it
+//! is ready, so nothing stale is ever served.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -37,11 +41,27 @@ use crate::theme::Themes;
 /// The path tabs poll for the build version and the current error.
 pub const STATUS_PATH: &str = "__confsite/status";
 
-/// What is being served: the last good build and the latest error, if any.
+/// What is being served, and a signal for requests waiting on files still
+/// being rendered.
+#[derive(Default)]
+struct Shared {
+    snapshot: Mutex<Snapshot>,
+    settled: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Snapshot> {
+        self.snapshot.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The last good build and the latest error, if any.
 #[derive(Default)]
 struct Snapshot {
     /// Output path → contents.
     files: HashMap<String, Arc<Vec<u8>>>,
+    /// Files an incremental rebuild is still rendering again.
+    pending: HashSet<String>,
     /// Bumped on every successful build.
     version: u64,
     /// The error of the latest build, when it failed.
@@ -101,7 +121,7 @@ pub fn start(root: &Path, bind: SocketAddr) -> Result<Server, Failed> {
         .ok_or_else(|| Failed(vec![Diagnostic::error(root, 0, "not an IP listener")]))?;
     let url = format!("http://{address}/");
     let http = Arc::new(http);
-    let state = Arc::new(RwLock::new(Snapshot::default()));
+    let state = Arc::new(Shared::default());
     let options = BuildOptions {
         root: root.to_path_buf(),
         output: None,
@@ -222,7 +242,7 @@ fn rebuild(
     options: &BuildOptions,
     live: &mut Option<Incremental>,
     changed: &[PathBuf],
-    state: &RwLock<Snapshot>,
+    state: &Shared,
 ) {
     let started = Instant::now();
     let result = match live {
@@ -234,13 +254,15 @@ fn rebuild(
                 changes: Changes::All(files),
                 rendered: 0,
                 incremental: false,
+                pending: Vec::new(),
             }
         }),
     };
-    match result {
+    let (first, pending) = match result {
         Ok(update) => {
-            let mut s = state.write().unwrap_or_else(|p| p.into_inner());
+            let mut s = state.lock();
             update.changes.apply(&mut s.files);
+            s.pending = update.pending.iter().cloned().collect();
             s.version += 1;
             s.error = None;
             let version = s.version;
@@ -254,20 +276,46 @@ fn rebuild(
                     String::new()
                 }
             );
-            // After publishing: findings do not hold up the reload.
-            if let Some(inc) = live {
-                for f in inc.findings() {
-                    eprintln!("{f}");
-                }
-            }
+            (update.rendered, update.pending.len())
         }
         Err(failed) => {
-            let text = failed.to_string();
-            eprintln!("{text}\nstill serving the last good build");
-            let mut s = state.write().unwrap_or_else(|p| p.into_inner());
-            s.error = Some(text);
+            report_failure(state, &failed);
+            return;
+        }
+    };
+    if pending > 0
+        && let Some(inc) = live.as_mut()
+    {
+        match inc.finish() {
+            Ok(update) => {
+                let mut s = state.lock();
+                update.changes.apply(&mut s.files);
+                s.pending.clear();
+                drop(s);
+                eprintln!(
+                    "  and the rest in {:.0} ms ({} files rendered again in all)",
+                    started.elapsed().as_secs_f64() * 1000.0,
+                    first + update.rendered
+                );
+            }
+            // The files stay as they were; the next change rebuilds everything.
+            Err(failed) => report_failure(state, &failed),
+        }
+        state.lock().pending.clear();
+        state.settled.notify_all();
+    }
+    // After publishing: findings do not hold up the reload.
+    if let Some(inc) = live {
+        for f in inc.findings() {
+            eprintln!("{f}");
         }
     }
+}
+
+fn report_failure(state: &Shared, failed: &Failed) {
+    let text = failed.to_string();
+    eprintln!("{text}\nstill serving the last good build");
+    state.lock().error = Some(text);
 }
 
 /// What a rebuild changed in the served files.
@@ -294,6 +342,9 @@ pub struct Update {
     /// Files rendered again (incremental rebuilds).
     pub rendered: usize,
     pub incremental: bool,
+    /// Files still to be rendered again by [`Incremental::finish`]; until
+    /// then, requests for them wait rather than get the old contents.
+    pub pending: Vec<String>,
 }
 
 /// A site kept in memory between rebuilds: the model, the rendered
@@ -315,6 +366,8 @@ pub struct Incremental {
     /// Set while the model and what was rendered from it may disagree (a
     /// rebuild failed half-way): the next update then rebuilds everything.
     stale: bool,
+    /// The second step of the last incremental rebuild, when not yet done.
+    followup: Option<Followup>,
 }
 
 impl Incremental {
@@ -337,6 +390,7 @@ impl Incremental {
             values: html::SessionValues::default(),
             files: HashMap::new(),
             stale: true,
+            followup: None,
         };
         inc.render_all()?;
         Ok(inc)
@@ -407,6 +461,7 @@ impl Incremental {
     /// Loads everything again and renders everything.
     fn full(&mut self) -> Result<Update, Failed> {
         self.stale = true;
+        self.followup = None;
         self.live = LiveSite::load(
             &self.options.root,
             &LoadOptions {
@@ -419,11 +474,14 @@ impl Incremental {
             changes: Changes::All(self.files.clone()),
             rendered: self.files.len(),
             incremental: false,
+            pending: Vec::new(),
         })
     }
 
     /// Takes a change of the files `changed` (as the watcher reports them)
     /// into account. On failure the previous files stay as they were.
+    /// When the result lists pending files, [`Incremental::finish`] renders
+    /// them.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update, Failed> {
         if self.stale {
             return self.full();
@@ -505,55 +563,162 @@ impl Incremental {
 
         let changed = |event: &str, session: &str| edited.contains(&(event, session));
         let values = html::session_values(&ctx, Some((&self.values, &changed)));
-        let mut files: Vec<OutputFile> =
-            html::render_only(&ctx, &|path| pages.contains(path), Some(&values))?;
-        let mut vevent_maps = Vec::new();
+        let mut vevents = Vec::new();
         for &i in &events {
             let e = &site.events[i];
             let known = &self.vevents[i];
-            let vevents = ics::vevents(&ctx, e, &|k| {
+            vevents.push(ics::vevents(&ctx, e, &|k| {
                 let slug = e.sessions[k].slug.as_str();
                 if edited.contains(&(e.slug.as_str(), slug)) {
                     None
                 } else {
                     known.get(slug).cloned()
                 }
+            }));
+        }
+
+        // First the edited sessions' own pages and feeds, which the author is
+        // looking at; everything else that shows them follows in `finish`.
+        let mut first: HashSet<String> = HashSet::new();
+        for edit in &edits {
+            let e = &site.events[edit.event];
+            let after = e.sessions.iter().find(|s| s.slug == edit.slug);
+            for s in std::iter::once(&edit.before).chain(after) {
+                first.insert(urls::session(e, s));
+                first.insert(urls::session_ics(e, s));
+            }
+        }
+        let mut files = html::render_only(
+            &ctx,
+            &|path| first.contains(path) && pages.contains(path),
+            Some(&values),
+        )?;
+        for (&i, vevents) in events.iter().zip(&vevents) {
+            let e = &site.events[i];
+            files.extend(ics::feeds(&ctx, e, vevents, &|path| {
+                first.contains(path) && feeds.contains(path)
+            }));
+        }
+        pages.retain(|p| !first.contains(p));
+        feeds.retain(|p| !first.contains(p));
+        // Until `finish`, requests for these wait: the follow-up pages and
+        // feeds, and every file at an edited event's root (exports, search
+        // index), as those are rendered again whole.
+        let event_roots: Vec<String> = events
+            .iter()
+            .map(|&i| format!("{}/", site.events[i].slug))
+            .collect();
+        let mut pending: Vec<String> = self
+            .files
+            .keys()
+            .filter(|path| {
+                pages.contains(*path)
+                    || feeds.contains(*path)
+                    || event_roots.iter().any(|root| {
+                        path.strip_prefix(root.as_str())
+                            .is_some_and(|rest| !rest.contains('/'))
+                    })
+            })
+            .cloned()
+            .collect();
+        pending.sort_unstable();
+
+        let rendered = files.len();
+        self.bodies = ctx.into_bodies();
+        let changes = self.keep(files);
+        self.shared = shared;
+        self.values = values;
+        self.followup = Some(Followup {
+            pages,
+            feeds,
+            events,
+            vevents,
+        });
+        Ok(Update {
+            changes: Changes::Some(changes),
+            rendered,
+            incremental: true,
+            pending,
+        })
+    }
+
+    /// The second step of an incremental rebuild (after [`Incremental::update`]
+    /// returned paths as pending): renders the rest of what the edit
+    /// changed. Returns no changes when there is nothing left to do.
+    pub fn finish(&mut self) -> Result<Update, Failed> {
+        let Some(Followup {
+            pages,
+            feeds,
+            events,
+            vevents,
+        }) = self.followup.take()
+        else {
+            return Ok(Update {
+                changes: Changes::Some(Vec::new()),
+                rendered: 0,
+                incremental: true,
+                pending: Vec::new(),
             });
-            files.extend(ics::feeds(&ctx, e, &vevents, &|path| feeds.contains(path)));
-            for (name, render_event) in EVENT_RENDERERS {
-                if name != "feeds" {
-                    files.extend(render_event(&ctx, e));
+        };
+        let site = &self.live.site;
+        let ctx = RenderContext::new(site, &self.themes, Self::build_time()?)
+            .with_bodies(std::mem::take(&mut self.bodies));
+        let rendered = (|| {
+            let mut files =
+                html::render_only(&ctx, &|path| pages.contains(path), Some(&self.values))?;
+            for (&i, vevents) in events.iter().zip(&vevents) {
+                let e = &site.events[i];
+                files.extend(ics::feeds(&ctx, e, vevents, &|path| feeds.contains(path)));
+                for (name, render_event) in EVENT_RENDERERS {
+                    if name != "feeds" {
+                        files.extend(render_event(&ctx, e));
+                    }
                 }
             }
-            let map: HashMap<String, Option<String>> = e
+            Ok(files)
+        })();
+        self.bodies = ctx.into_bodies();
+        let files = rendered?;
+        for (i, vevents) in events.into_iter().zip(vevents) {
+            self.vevents[i] = site.events[i]
                 .sessions
                 .iter()
                 .map(|s| s.slug.clone())
                 .zip(vevents)
                 .collect();
-            vevent_maps.push((i, map));
         }
         let rendered = files.len();
-        let changes: Vec<(String, Arc<Vec<u8>>)> = files
-            .into_iter()
-            .map(|f| (f.path, Arc::new(f.contents)))
-            .collect();
-        self.bodies = ctx.into_bodies();
-        for (i, map) in vevent_maps {
-            self.vevents[i] = map;
-        }
-        self.shared = shared;
-        self.values = values;
-        for (path, contents) in &changes {
-            self.files.insert(path.clone(), Arc::clone(contents));
-        }
+        let changes = self.keep(files);
         self.stale = false;
         Ok(Update {
             changes: Changes::Some(changes),
             rendered,
             incremental: true,
+            pending: Vec::new(),
         })
     }
+
+    /// Records rendered files as the site's current ones; returns them as
+    /// changes to serve.
+    fn keep(&mut self, files: Vec<OutputFile>) -> Vec<(String, Arc<Vec<u8>>)> {
+        let changes: Vec<(String, Arc<Vec<u8>>)> = files
+            .into_iter()
+            .map(|f| (f.path, Arc::new(f.contents)))
+            .collect();
+        for (path, contents) in &changes {
+            self.files.insert(path.clone(), Arc::clone(contents));
+        }
+        changes
+    }
+}
+
+/// What an incremental rebuild renders in its second step.
+struct Followup {
+    pages: HashSet<String>,
+    feeds: HashSet<String>,
+    /// Indexes of the edited events, and each one's `VEVENT`s in session order.
+    events: Vec<usize>,
+    vevents: Vec<Vec<Option<String>>>,
 }
 
 /// What decides which pages exist and what every page links to: per event,
@@ -576,7 +741,10 @@ fn outline(site: &Site) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn respond(request: tiny_http::Request, state: &RwLock<Snapshot>) {
+/// How long a request waits for a file being rendered again.
+const PENDING_WAIT: Duration = Duration::from_secs(30);
+
+fn respond(request: tiny_http::Request, state: &Shared) {
     let raw = request
         .url()
         .split(['?', '#'])
@@ -586,7 +754,7 @@ fn respond(request: tiny_http::Request, state: &RwLock<Snapshot>) {
     let path = percent_encoding::percent_decode_str(raw.trim_start_matches('/'))
         .decode_utf8_lossy()
         .into_owned();
-    let snapshot = state.read().unwrap_or_else(|p| p.into_inner());
+    let snapshot = state.lock();
     if path == STATUS_PATH {
         let body =
             serde_json::json!({ "version": snapshot.version, "error": snapshot.error }).to_string();
@@ -602,6 +770,13 @@ fn respond(request: tiny_http::Request, state: &RwLock<Snapshot>) {
     } else {
         vec![path.clone(), format!("{path}/index.html")]
     };
+    // A file being rendered again is served once it is ready, never stale.
+    let (snapshot, _) = state
+        .settled
+        .wait_timeout_while(snapshot, PENDING_WAIT, |s| {
+            candidates.iter().any(|p| s.pending.contains(p))
+        })
+        .unwrap_or_else(PoisonError::into_inner);
     let found = candidates.iter().find_map(|p| {
         snapshot
             .files
@@ -773,6 +948,18 @@ mod tests {
                 Ok(update) => {
                     kinds.push(update.incremental);
                     update.changes.apply(&mut served);
+                    // What the second step renders again must have been
+                    // announced as pending, or it would be served stale.
+                    let rest = inc.finish().unwrap();
+                    if let Changes::Some(changes) = &rest.changes {
+                        for (path, contents) in changes {
+                            assert!(
+                                served[path] == *contents || update.pending.contains(path),
+                                "step {k}: {path} changed in the second step unannounced"
+                            );
+                        }
+                    }
+                    rest.changes.apply(&mut served);
                     let full = render_in_memory(&opts).unwrap();
                     assert_eq!(served.len(), full.files.len(), "step {k}");
                     for f in &full.files {

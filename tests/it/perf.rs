@@ -200,6 +200,7 @@ fn bench_serve_edit_rebuilds_only_what_the_edit_touches() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let report = &json[0]["serve_edit"];
     assert_eq!(report["rebuild"].as_array().unwrap().len(), 3, "{report}");
+    assert_eq!(report["complete"].as_array().unwrap().len(), 3, "{report}");
     for n in report["rendered"].as_array().unwrap() {
         // The edited page, its feed, lists, day, track, room and speaker
         // pages and feeds, exports: far fewer than the site's ~190 files.
