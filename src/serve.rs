@@ -26,7 +26,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use notify_debouncer_full::notify::RecursiveMode;
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::build::BuildOptions;
@@ -162,6 +162,8 @@ pub fn start(root: &Path, bind: SocketAddr) -> Result<Server, Failed> {
         let state = Arc::clone(&state);
         let stop = Arc::clone(&stop);
         let output = options.output_dir();
+        let root = options.root.clone();
+        let watched_root = root.canonicalize().unwrap_or_else(|_| root.clone());
         threads.push(thread::spawn(move || {
             let _debouncer = debouncer; // kept alive as long as this thread runs
             while !stop.load(Ordering::SeqCst) {
@@ -169,9 +171,11 @@ pub fn start(root: &Path, bind: SocketAddr) -> Result<Server, Failed> {
                     Ok(Ok(events)) => {
                         let mut changed: Vec<PathBuf> = events
                             .iter()
+                            // Reading a file is no change (and each build reads them all).
+                            .filter(|e| !matches!(e.kind, EventKind::Access(_)))
                             .flat_map(|e| e.paths.iter())
+                            .map(|p| within_root(&root, &watched_root, p))
                             .filter(|p| !p.starts_with(&output) && !is_editor_noise(p))
-                            .cloned()
                             .collect();
                         changed.sort();
                         changed.dedup();
@@ -222,6 +226,17 @@ fn watched_paths(root: &Path) -> Vec<PathBuf> {
         root.join("templates"),
         root.join(CONFIG_FILE),
     ]
+}
+
+/// A path the watcher reports (absolute, through the watched directory as
+/// the operating system resolved it) as a path under `root` as given, so
+/// it matches the paths the loader recorded (`./content/x.md` when serving
+/// `.`).
+fn within_root(root: &Path, watched_root: &Path, path: &Path) -> PathBuf {
+    match path.strip_prefix(watched_root) {
+        Ok(rel) => root.join(rel),
+        Err(_) => path.to_path_buf(),
+    }
 }
 
 /// Swap files and editor backups that should not trigger a rebuild.
@@ -368,6 +383,11 @@ pub struct Incremental {
     stale: bool,
     /// The second step of the last incremental rebuild, when not yet done.
     followup: Option<Followup>,
+    /// [`outline`] of the current model.
+    outline: Vec<Vec<String>>,
+    /// Per event slug: the files directly in the event's directory (feeds,
+    /// exports, search index), which an edit may change.
+    root_files: HashMap<String, Vec<String>>,
 }
 
 impl Incremental {
@@ -391,6 +411,8 @@ impl Incremental {
             files: HashMap::new(),
             stale: true,
             followup: None,
+            outline: Vec::new(),
+            root_files: HashMap::new(),
         };
         inc.render_all()?;
         Ok(inc)
@@ -449,6 +471,19 @@ impl Incremental {
         self.shared = html::shared_value(&ctx);
         self.values = html::session_values(&ctx, None);
         self.bodies = ctx.into_bodies();
+        self.outline = outline(site);
+        self.root_files.clear();
+        for f in &rendered.files {
+            if let Some((event, rest)) = f.path.split_once('/')
+                && !rest.contains('/')
+                && site.events.iter().any(|e| e.slug == event)
+            {
+                self.root_files
+                    .entry(event.to_string())
+                    .or_default()
+                    .push(f.path.clone());
+            }
+        }
         self.files = rendered
             .files
             .into_iter()
@@ -487,12 +522,12 @@ impl Incremental {
             return self.full();
         }
         // What pages of the old model look like, for the structural comparison.
-        let outline_before = outline(&self.live.site);
         self.stale = true;
         let Some(edits) = self.live.reload_pages(changed) else {
             return self.full();
         };
-        if outline(&self.live.site) != outline_before {
+        let outline_now = outline(&self.live.site);
+        if outline_now != self.outline {
             return self.full();
         }
         let site = &self.live.site;
@@ -563,65 +598,38 @@ impl Incremental {
 
         let changed = |event: &str, session: &str| edited.contains(&(event, session));
         let values = html::session_values(&ctx, Some((&self.values, &changed)));
-        let mut vevents = Vec::new();
-        for &i in &events {
-            let e = &site.events[i];
-            let known = &self.vevents[i];
-            vevents.push(ics::vevents(&ctx, e, &|k| {
-                let slug = e.sessions[k].slug.as_str();
-                if edited.contains(&(e.slug.as_str(), slug)) {
-                    None
-                } else {
-                    known.get(slug).cloned()
-                }
-            }));
-        }
 
-        // First the edited sessions' own pages and feeds, which the author is
-        // looking at; everything else that shows them follows in `finish`.
+        // First the edited sessions' own pages, which the author is looking
+        // at; everything else that shows them follows in `finish`.
         let mut first: HashSet<String> = HashSet::new();
         for edit in &edits {
             let e = &site.events[edit.event];
             let after = e.sessions.iter().find(|s| s.slug == edit.slug);
             for s in std::iter::once(&edit.before).chain(after) {
                 first.insert(urls::session(e, s));
-                first.insert(urls::session_ics(e, s));
             }
         }
-        let mut files = html::render_only(
+        let files = html::render_only(
             &ctx,
             &|path| first.contains(path) && pages.contains(path),
             Some(&values),
         )?;
-        for (&i, vevents) in events.iter().zip(&vevents) {
-            let e = &site.events[i];
-            files.extend(ics::feeds(&ctx, e, vevents, &|path| {
-                first.contains(path) && feeds.contains(path)
-            }));
-        }
         pages.retain(|p| !first.contains(p));
-        feeds.retain(|p| !first.contains(p));
         // Until `finish`, requests for these wait: the follow-up pages and
-        // feeds, and every file at an edited event's root (exports, search
+        // feeds, and the files at an edited event's root (exports, search
         // index), as those are rendered again whole.
-        let event_roots: Vec<String> = events
-            .iter()
-            .map(|&i| format!("{}/", site.events[i].slug))
-            .collect();
-        let mut pending: Vec<String> = self
-            .files
-            .keys()
-            .filter(|path| {
-                pages.contains(*path)
-                    || feeds.contains(*path)
-                    || event_roots.iter().any(|root| {
-                        path.strip_prefix(root.as_str())
-                            .is_some_and(|rest| !rest.contains('/'))
-                    })
-            })
-            .cloned()
-            .collect();
+        let mut pending: Vec<String> = pages.iter().chain(&feeds).cloned().collect();
+        for &i in &events {
+            pending.extend(
+                self.root_files
+                    .get(&site.events[i].slug)
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
+        }
         pending.sort_unstable();
+        pending.dedup();
 
         let rendered = files.len();
         self.bodies = ctx.into_bodies();
@@ -632,7 +640,7 @@ impl Incremental {
             pages,
             feeds,
             events,
-            vevents,
+            edited: edits.iter().map(|e| (e.event, e.slug.clone())).collect(),
         });
         Ok(Update {
             changes: Changes::Some(changes),
@@ -650,7 +658,7 @@ impl Incremental {
             pages,
             feeds,
             events,
-            vevents,
+            edited,
         }) = self.followup.take()
         else {
             return Ok(Update {
@@ -663,6 +671,21 @@ impl Incremental {
         let site = &self.live.site;
         let ctx = RenderContext::new(site, &self.themes, Self::build_time()?)
             .with_bodies(std::mem::take(&mut self.bodies));
+        let vevents: Vec<Vec<Option<String>>> = events
+            .iter()
+            .map(|&i| {
+                let e = &site.events[i];
+                let known = &self.vevents[i];
+                ics::vevents(&ctx, e, &|k| {
+                    let slug = &e.sessions[k].slug;
+                    if edited.iter().any(|(j, edited)| *j == i && edited == slug) {
+                        None
+                    } else {
+                        known.get(slug).cloned()
+                    }
+                })
+            })
+            .collect();
         let rendered = (|| {
             let mut files =
                 html::render_only(&ctx, &|path| pages.contains(path), Some(&self.values))?;
@@ -716,9 +739,10 @@ impl Incremental {
 struct Followup {
     pages: HashSet<String>,
     feeds: HashSet<String>,
-    /// Indexes of the edited events, and each one's `VEVENT`s in session order.
+    /// Indexes of the edited events.
     events: Vec<usize>,
-    vevents: Vec<Vec<Option<String>>>,
+    /// The edited sessions: event index and session slug.
+    edited: Vec<(usize, String)>,
 }
 
 /// What decides which pages exist and what every page links to: per event,
@@ -884,6 +908,19 @@ mod tests {
             output: None,
             base_url: Some("http://127.0.0.1:8000/".to_string()),
         }
+    }
+
+    #[test]
+    fn watched_paths_map_back_under_the_root_as_given() {
+        let (root, watched) = (Path::new("."), Path::new("/srv/site"));
+        assert_eq!(
+            within_root(root, watched, Path::new("/srv/site/content/e/a.md")),
+            Path::new("./content/e/a.md")
+        );
+        assert_eq!(
+            within_root(root, watched, Path::new("/elsewhere/x")),
+            Path::new("/elsewhere/x")
+        );
     }
 
     /// After each edit, the incrementally rebuilt files equal a full build's.

@@ -111,3 +111,18 @@ fn serve_rebuilds_on_edit_and_keeps_the_last_good_build_on_error() {
     assert!(get(addr, page).1.contains("Fast Static Sites"));
     server.stop();
 }
+
+/// Building reads every page; reading is no change, so an idle preview
+/// stays at its first version instead of rebuilding in a loop.
+#[test]
+fn serve_does_not_rebuild_without_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    confsite::scaffold::init(&site).unwrap();
+    let server = confsite::serve::start(&site, "127.0.0.1:0".parse().unwrap()).unwrap();
+    let first = status(server.address)["version"].as_u64().unwrap();
+    // Several debounce periods (100 ms) and rebuilds of this small site.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(status(server.address)["version"].as_u64().unwrap(), first);
+    server.stop();
+}
