@@ -1,5 +1,6 @@
-//! `confsite build`: runs the stages in order — content → model → check →
-//! render → output — and reports how long each took.
+//! `confsite build`: runs the stages — content → model → check and render
+//! (at the same time: both only read the model) → output — and reports how
+//! long each took.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -8,7 +9,7 @@ use crate::check::{self, Finding};
 use crate::content::{self, LoadOptions};
 use crate::diagnostic::{Diagnostic, Failed, Level};
 use crate::model::Site;
-use crate::output::{OutputFile, SiteWriter, WriteStats};
+use crate::output::{Collect, OutputFile, Sink, SiteWriter, WriteStats};
 use crate::render::{self, RenderContext};
 use crate::theme::Themes;
 
@@ -50,7 +51,7 @@ pub struct Rendered {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// A loaded and checked site, ready to render.
+/// A loaded site and its themes, ready to check and render.
 struct Prepared {
     site: Site,
     themes: Themes,
@@ -59,7 +60,7 @@ struct Prepared {
     timings: Vec<(&'static str, Duration)>,
 }
 
-/// The stages before rendering: content → model → check, and the themes.
+/// The stages before rendering: content → model, and the themes.
 fn prepare(options: &BuildOptions) -> Result<Prepared, Failed> {
     let mut timings = Vec::new();
     let t = Instant::now();
@@ -75,14 +76,7 @@ fn prepare(options: &BuildOptions) -> Result<Prepared, Failed> {
     timings.push(("themes", t.elapsed()));
     let build_time = render::build_time_from_env()
         .map_err(|msg| Failed(vec![Diagnostic::error("SOURCE_DATE_EPOCH", 0, msg)]))?;
-    let t = Instant::now();
-    let mut findings: Vec<Finding> = loaded.warnings.into_iter().map(Finding::from).collect();
-    // Check findings never stop a build: `confsite check` is the gate.
-    findings.extend(check::check_site(&loaded.site).into_iter().map(|mut f| {
-        f.level = Level::Warning;
-        f
-    }));
-    timings.push(("check", t.elapsed()));
+    let findings: Vec<Finding> = loaded.warnings.into_iter().map(Finding::from).collect();
     Ok(Prepared {
         site: loaded.site,
         themes,
@@ -92,42 +86,70 @@ fn prepare(options: &BuildOptions) -> Result<Prepared, Failed> {
     })
 }
 
+/// Checks `site` and renders it into `sink` at the same time (the check
+/// only reads the model). Check findings are returned as warnings: they
+/// never stop a build, `confsite check` is the gate.
+fn check_and_render(
+    prepared: &Prepared,
+    sink: &dyn Sink,
+) -> (Vec<Finding>, Result<render::Timings, Failed>) {
+    let (checked, rendered) = rayon::join(
+        || {
+            let t = Instant::now();
+            let findings: Vec<Finding> = check::check_site(&prepared.site)
+                .into_iter()
+                .map(|mut f| {
+                    f.level = Level::Warning;
+                    f
+                })
+                .collect();
+            (findings, t.elapsed())
+        },
+        || {
+            render::render_site(
+                &RenderContext::new(&prepared.site, &prepared.themes, prepared.build_time),
+                sink,
+            )
+        },
+    );
+    let (findings, took) = checked;
+    let rendered = rendered.map(|mut timings| {
+        timings.insert(0, ("check", took));
+        timings
+    });
+    (findings, rendered)
+}
+
 /// Loads the site and renders it in memory, without writing anything.
 pub fn render_in_memory(options: &BuildOptions) -> Result<Rendered, Failed> {
-    let Prepared {
-        site,
-        themes,
-        build_time,
-        findings,
-        mut timings,
-    } = prepare(options)?;
-    let rendered = render::render_site_in_memory(&RenderContext::new(&site, &themes, build_time))?;
-    timings.extend(rendered.timings);
+    let mut prepared = prepare(options)?;
+    let collect = Collect::default();
+    let (findings, rendered) = check_and_render(&prepared, &collect);
+    prepared.timings.extend(rendered?);
+    prepared.findings.extend(findings);
     Ok(Rendered {
-        files: rendered.files,
-        site,
-        findings,
-        timings,
+        files: collect.into_files(),
+        site: prepared.site,
+        findings: prepared.findings,
+        timings: prepared.timings,
     })
 }
 
 /// Builds the site into its output directory, writing each file as it is
 /// rendered. On failure the previous output stays as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Failed> {
-    let Prepared {
-        site,
-        themes,
-        build_time,
-        findings,
-        mut timings,
-    } = prepare(options)?;
+    let prepared = prepare(options)?;
     let out = options.output_dir();
     let writer = SiteWriter::begin(&out).map_err(|e| write_failed(&out, e))?;
     // Dropping the writer on failure drops what it staged.
-    timings.extend(render::render_site(
-        &RenderContext::new(&site, &themes, build_time),
-        &writer,
-    )?);
+    let (checked, rendered) = check_and_render(&prepared, &writer);
+    let Prepared {
+        mut findings,
+        mut timings,
+        ..
+    } = prepared;
+    timings.extend(rendered?);
+    findings.extend(checked);
     let t = Instant::now();
     let written = writer.commit().map_err(|e| write_failed(&out, e))?;
     timings.push(("write", t.elapsed()));
