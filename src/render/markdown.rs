@@ -9,7 +9,7 @@
 //! again.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 use rayon::prelude::*;
@@ -153,12 +153,18 @@ pub fn to_html(markdown: &str) -> String {
     }
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, Parser::new_ext(markdown, options()));
-    ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer nofollow"))
-        .url_schemes(["http", "https", "mailto"].into_iter().collect())
-        .clean(&raw)
-        .to_string()
+    SANITIZER.clean(&raw).to_string()
 }
+
+/// The sanitiser's settings, made once: building them (a few hundred hash
+/// set entries) cost more than cleaning a typical abstract.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .url_schemes(["http", "https", "mailto"].into_iter().collect());
+    builder
+});
 
 /// Renders Markdown to plain text: paragraphs separated by a blank line,
 /// list items on their own lines with `- `, no markup and no raw HTML.
