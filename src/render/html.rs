@@ -13,7 +13,6 @@ use std::path::PathBuf;
 
 use jiff::Zoned;
 use jiff::civil::Date;
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
@@ -735,9 +734,9 @@ impl FeedView {
 }
 
 #[derive(Serialize)]
-struct LinkRef {
-    name: String,
-    slug: String,
+struct LinkRef<'a> {
+    name: &'a str,
+    slug: &'a str,
     path: String,
 }
 
@@ -933,39 +932,41 @@ fn dates_label(e: &Event) -> String {
 }
 
 #[derive(Serialize)]
-struct SpeakerOnSession {
-    name: String,
-    slug: String,
+struct SpeakerOnSession<'a> {
+    name: &'a str,
+    slug: &'a str,
     path: String,
-    affiliation: Option<String>,
-    role: Option<String>,
+    affiliation: Option<&'a str>,
+    role: Option<&'a str>,
 }
 
 #[derive(Serialize)]
-struct LinkView {
-    kind: String,
-    url: String,
-    title: Option<String>,
+struct LinkView<'a> {
+    kind: &'a str,
+    url: &'a str,
+    title: Option<&'a str>,
 }
 
-impl From<&crate::model::Link> for LinkView {
-    fn from(l: &crate::model::Link) -> Self {
+impl<'a> From<&'a crate::model::Link> for LinkView<'a> {
+    fn from(l: &'a crate::model::Link) -> Self {
         LinkView {
-            kind: l.kind.clone(),
-            url: l.url.clone(),
-            title: l.title.clone(),
+            kind: &l.kind,
+            url: &l.url,
+            title: l.title.as_deref(),
         }
     }
 }
 
+/// A session as templates see it. Borrowed where the model has the text,
+/// so making the template value copies each string once.
 #[derive(Serialize)]
-struct SessionView {
-    slug: String,
-    title: String,
+struct SessionView<'a> {
+    slug: &'a str,
+    title: &'a str,
     path: String,
     url: String,
-    kind: String,
-    speakers: Vec<SpeakerOnSession>,
+    kind: &'a str,
+    speakers: Vec<SpeakerOnSession<'a>>,
     scheduled: bool,
     /// RFC 3339 in the event's zone, e.g. `2025-11-13T11:00:00-05:00`.
     start: Option<String>,
@@ -980,14 +981,14 @@ struct SessionView {
     start_time: Option<String>,
     end_time: Option<String>,
     duration_minutes: Option<i64>,
-    room: Option<LinkRef>,
-    tracks: Vec<LinkRef>,
-    tags: Vec<String>,
-    language: Option<String>,
-    level: Option<String>,
-    prerequisites: Option<String>,
-    links: Vec<LinkView>,
-    body_html: String,
+    room: Option<LinkRef<'a>>,
+    tracks: Vec<LinkRef<'a>>,
+    tags: &'a [String],
+    language: Option<&'a str>,
+    level: Option<&'a str>,
+    prerequisites: Option<&'a str>,
+    links: Vec<LinkView<'a>>,
+    body_html: &'a str,
     body_kind: &'static str,
     /// Plain-text excerpt for cards and `<meta name=description>`.
     summary: String,
@@ -996,18 +997,18 @@ struct SessionView {
     google_calendar_url: Option<String>,
 }
 
-impl SessionView {
-    fn new(site: &Site, e: &Event, s: &Session, body: &markdown::Body) -> Self {
+impl<'a> SessionView<'a> {
+    fn new(site: &Site, e: &'a Event, s: &'a Session, body: &'a markdown::Body) -> Self {
         let base = &site.config.base_url;
         let path = urls::session(e, s);
         let url = urls::absolute(base, &path);
         let plain = &body.plain;
         let summary = markdown::excerpt(plain, 200);
         let room = s.room.as_ref().map(|name| {
-            let slug = e.room(name).map(|r| r.slug.clone()).unwrap_or_default();
+            let slug = e.room(name).map_or("", |r| r.slug.as_str());
             LinkRef {
-                path: urls::room(e, &slug),
-                name: name.clone(),
+                path: urls::room(e, slug),
+                name,
                 slug,
             }
         });
@@ -1015,56 +1016,32 @@ impl SessionView {
             .tracks
             .iter()
             .map(|name| {
-                let slug = e.track(name).map(|t| t.slug.clone()).unwrap_or_default();
+                let slug = e.track(name).map_or("", |t| t.slug.as_str());
                 LinkRef {
-                    path: urls::track(e, &slug),
-                    name: name.clone(),
+                    path: urls::track(e, slug),
+                    name,
                     slug,
                 }
             })
             .collect();
-        let google_calendar_url = s.start.as_ref().map(|start| {
-            let end = s.end.as_ref().unwrap_or(start);
-            let fmt = |z: &Zoned| z.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string();
-            let mut details = String::new();
-            if !s.speakers.is_empty() {
-                details.push_str(
-                    &s.speakers.iter().map(|sp| sp.name.as_str()).collect::<Vec<_>>().join(", "),
-                );
-                details.push_str("\n\n");
-            }
-            details.push_str(&markdown::excerpt(plain, 1000));
-            details.push_str("\n\n");
-            details.push_str(&url);
-            let location = [s.room.as_deref(), e.venue.as_deref().or(e.location.as_deref())]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!(
-                "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&details={}&location={}&ctz={}",
-                enc(&s.title),
-                fmt(start),
-                fmt(end),
-                enc(&details),
-                enc(&location),
-                enc(&e.tz_name)
-            )
-        });
+        let google_calendar_url = s
+            .start
+            .as_ref()
+            .map(|start| google_calendar_url(e, s, start, plain, &url));
         SessionView {
-            slug: s.slug.clone(),
-            title: s.title.clone(),
+            slug: &s.slug,
+            title: &s.title,
             url,
-            kind: s.kind.clone(),
+            kind: &s.kind,
             speakers: s
                 .speakers
                 .iter()
                 .map(|sp| SpeakerOnSession {
-                    name: sp.name.clone(),
-                    slug: sp.slug.clone(),
+                    name: &sp.name,
+                    slug: &sp.slug,
                     path: urls::speaker(e, &sp.slug),
-                    affiliation: sp.affiliation.clone(),
-                    role: sp.role.clone(),
+                    affiliation: sp.affiliation.as_deref(),
+                    role: sp.role.as_deref(),
                 })
                 .collect(),
             scheduled: s.is_scheduled(),
@@ -1083,12 +1060,12 @@ impl SessionView {
             duration_minutes: s.duration.map(|d| d.as_mins()),
             room,
             tracks,
-            tags: s.tags.clone(),
-            language: s.language.clone(),
-            level: s.level.clone(),
-            prerequisites: s.prerequisites.clone(),
+            tags: &s.tags,
+            language: s.language.as_deref(),
+            level: s.level.as_deref(),
+            prerequisites: s.prerequisites.as_deref(),
             links: s.links.iter().map(LinkView::from).collect(),
-            body_html: body.html.clone(),
+            body_html: &body.html,
             body_kind: match s.body_kind {
                 BodyKind::Abstract => "abstract",
                 BodyKind::Notes => "notes",
@@ -1102,8 +1079,61 @@ impl SessionView {
     }
 }
 
-fn enc(s: &str) -> String {
-    utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
+/// Google Calendar's "add event" link for a scheduled session.
+fn google_calendar_url(e: &Event, s: &Session, start: &Zoned, plain: &str, url: &str) -> String {
+    let end = s.end.as_ref().unwrap_or(start);
+    let mut details = String::with_capacity(plain.len().min(1100) + url.len() + 200);
+    if !s.speakers.is_empty() {
+        for (i, sp) in s.speakers.iter().enumerate() {
+            if i > 0 {
+                details.push_str(", ");
+            }
+            details.push_str(&sp.name);
+        }
+        details.push_str("\n\n");
+    }
+    details.push_str(&markdown::excerpt(plain, 1000));
+    details.push_str("\n\n");
+    details.push_str(url);
+    let location = [
+        s.room.as_deref(),
+        e.venue.as_deref().or(e.location.as_deref()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
+    let mut link = String::with_capacity(details.len() * 2 + 300);
+    link.push_str("https://calendar.google.com/calendar/render?action=TEMPLATE&text=");
+    push_percent_encoded(&mut link, &s.title);
+    link.push_str("&dates=");
+    link.push_str(&crate::time::utc_basic(start.timestamp()));
+    link.push('/');
+    link.push_str(&crate::time::utc_basic(end.timestamp()));
+    link.push_str("&details=");
+    push_percent_encoded(&mut link, &details);
+    link.push_str("&location=");
+    push_percent_encoded(&mut link, &location);
+    link.push_str("&ctz=");
+    push_percent_encoded(&mut link, &e.tz_name);
+    link
+}
+
+/// Appends `text` with every byte but ASCII letters and digits as `%XX`
+/// (what `percent_encoding::NON_ALPHANUMERIC` gives), without going
+/// through `fmt` a piece at a time.
+fn push_percent_encoded(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.reserve(text.len());
+    for run in text.split_inclusive(|c: char| !c.is_ascii_alphanumeric()) {
+        let kept = run.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+        out.push_str(kept);
+        for &b in &run.as_bytes()[kept.len()..] {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -1323,6 +1353,29 @@ impl DayView {
                 .and_then(|p| p.checked_sub(1))
                 .map(|p| urls::day(e, days[p])),
             next: pos.and_then(|p| days.get(p + 1)).map(|d| urls::day(e, *d)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_encoding_matches_the_crate() {
+        for text in [
+            "",
+            "abc",
+            "a b&c=d",
+            "Björn, Zoë\n\n…",
+            "100%/x?y#z",
+            "日本",
+        ] {
+            let mut ours = String::from("x");
+            push_percent_encoded(&mut ours, text);
+            let theirs =
+                percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC);
+            assert_eq!(ours, format!("x{theirs}"));
         }
     }
 }

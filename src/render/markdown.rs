@@ -122,6 +122,9 @@ impl Bodies {
 /// The first `max` characters of `text` with whitespace runs collapsed to
 /// one space, cut at a word boundary with `…` when longer.
 pub fn excerpt(text: &str, max: usize) -> String {
+    if text.is_ascii() {
+        return excerpt_ascii(text.as_bytes(), max);
+    }
     let mut flat = String::with_capacity(text.len().min(max * 4 + 8));
     let mut chars = 0usize;
     for word in text.split_whitespace() {
@@ -132,14 +135,47 @@ pub fn excerpt(text: &str, max: usize) -> String {
         flat.push_str(word);
         chars += word.chars().count();
         if chars > max {
-            // Cut: the first `max` characters, back to the last space.
             let end = flat.char_indices().nth(max).map_or(flat.len(), |(i, _)| i);
-            let cut = &flat[..end];
-            let cut = cut.rsplit_once(' ').map_or(cut, |(head, _)| head);
-            return format!("{cut}…");
+            return cut_at_word(&flat[..end]);
         }
     }
     flat
+}
+
+/// [`excerpt`] of ASCII text, where a byte is a character: one pass over
+/// at most `max + 1` characters of output instead of splitting into words.
+fn excerpt_ascii(text: &[u8], max: usize) -> String {
+    // ASCII characters `char::is_whitespace` accepts (`\x0B` included).
+    let is_space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let mut flat: Vec<u8> = Vec::with_capacity(text.len().min(max + 1));
+    let mut i = 0;
+    while i < text.len() && flat.len() <= max {
+        if is_space(text[i]) {
+            i += 1;
+            continue;
+        }
+        if !flat.is_empty() {
+            flat.push(b' ');
+        }
+        let word_end = text[i..]
+            .iter()
+            .position(|&b| is_space(b))
+            .map_or(text.len(), |n| i + n);
+        flat.extend_from_slice(&text[i..word_end]);
+        i = word_end;
+    }
+    let flat = String::from_utf8(flat).expect("ASCII in, ASCII out");
+    if flat.len() > max {
+        cut_at_word(&flat[..max])
+    } else {
+        flat
+    }
+}
+
+/// `cut` back to its last space (the word there may be cut off), plus `…`.
+fn cut_at_word(cut: &str) -> String {
+    let cut = cut.rsplit_once(' ').map_or(cut, |(head, _)| head);
+    format!("{cut}…")
 }
 
 fn options() -> Options {
@@ -251,6 +287,31 @@ mod tests {
         assert_eq!(excerpt("one two three", 6), "one…");
         assert_eq!(excerpt("abcdefgh", 3), "abc…");
         assert_eq!(excerpt("héllo wörld", 8), "héllo…");
+        assert_eq!(excerpt(" \t\x0Ba\x0C\r\nb  ", 10), "a b");
+        assert_eq!(excerpt("one two ", 7), "one two");
+        assert_eq!(excerpt("one two x", 7), "one…");
+        assert_eq!(excerpt("one two  x", 8), "one two…");
+    }
+
+    /// The ASCII fast path says what the general one says.
+    #[test]
+    fn ascii_excerpts_match_the_general_rule() {
+        let general = |text: &str, max: usize| {
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if flat.chars().count() <= max {
+                return flat;
+            }
+            let cut: String = flat.chars().take(max).collect();
+            let cut = cut
+                .rsplit_once(' ')
+                .map_or(cut.as_str(), |(h, _)| h)
+                .to_string();
+            format!("{cut}…")
+        };
+        let text = "  Lorem ipsum\tdolor\n\nsit amet, consectetur\x0Badipiscing   elit. ";
+        for max in 0..text.len() + 2 {
+            assert_eq!(excerpt(text, max), general(text, max), "max {max}");
+        }
     }
 
     #[test]

@@ -25,7 +25,6 @@
 
 mod contentline;
 
-use jiff::Timestamp;
 use rayon::prelude::*;
 
 use super::{RenderContext, session_uid, urls};
@@ -58,7 +57,7 @@ pub fn vevents(
     reuse: &(dyn Fn(usize) -> Option<Option<String>> + Sync),
 ) -> Vec<Option<String>> {
     let bodies = ctx.bodies().event(event);
-    let dtstamp = utc(ctx.build_time);
+    let dtstamp = crate::time::utc_basic(ctx.build_time);
     event
         .sessions
         .par_iter()
@@ -201,9 +200,9 @@ fn vevent(
     l.raw("BEGIN", "VEVENT");
     l.text("UID", &session_uid(ctx.site, event, s));
     l.raw("DTSTAMP", dtstamp);
-    l.raw("DTSTART", &utc(start));
+    l.raw("DTSTART", &crate::time::utc_basic(start));
     if let Some(end) = end {
-        l.raw("DTEND", &utc(end));
+        l.raw("DTEND", &crate::time::utc_basic(end));
     }
     l.text("SUMMARY", &s.title);
     l.text("DESCRIPTION", &description(s, plain, &url));
@@ -217,11 +216,6 @@ fn vevent(
     }
     l.raw("END", "VEVENT");
     Some(l.finish())
-}
-
-/// `20251113T160000Z`: RFC 5545 DATE-TIME in UTC ("form #2").
-fn utc(t: Timestamp) -> String {
-    t.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
 /// Speakers, the abstract (or notes) as plain text (`plain`, from the
