@@ -142,27 +142,35 @@ pub fn excerpt(text: &str, max: usize) -> String {
     flat
 }
 
-/// [`excerpt`] of ASCII text, where a byte is a character: one pass over
-/// at most `max + 1` characters of output instead of splitting into words.
+/// [`excerpt`] of ASCII text, where a byte is a character: copies runs of
+/// words that are already single-spaced whole, and reads no further than
+/// the `max + 1` characters that decide the cut.
 fn excerpt_ascii(text: &[u8], max: usize) -> String {
     // ASCII characters `char::is_whitespace` accepts (`\x0B` included).
     let is_space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
-    let mut flat: Vec<u8> = Vec::with_capacity(text.len().min(max + 1));
+    let limit = max + 1;
+    let n = text.len();
+    let mut flat: Vec<u8> = Vec::with_capacity(n.min(limit));
     let mut i = 0;
-    while i < text.len() && flat.len() <= max {
-        if is_space(text[i]) {
+    while flat.len() < limit {
+        while i < n && is_space(text[i]) {
             i += 1;
-            continue;
+        }
+        if i == n {
+            break;
         }
         if !flat.is_empty() {
             flat.push(b' ');
         }
-        let word_end = text[i..]
-            .iter()
-            .position(|&b| is_space(b))
-            .map_or(text.len(), |n| i + n);
-        flat.extend_from_slice(&text[i..word_end]);
-        i = word_end;
+        let start = i;
+        let end = (i + limit - flat.len()).min(n);
+        // A single space between two words stays in the run.
+        while i < end
+            && !(is_space(text[i]) && (text[i] != b' ' || i + 1 == n || is_space(text[i + 1])))
+        {
+            i += 1;
+        }
+        flat.extend_from_slice(&text[start..i]);
     }
     let flat = String::from_utf8(flat).expect("ASCII in, ASCII out");
     if flat.len() > max {
@@ -308,9 +316,16 @@ mod tests {
                 .to_string();
             format!("{cut}…")
         };
-        let text = "  Lorem ipsum\tdolor\n\nsit amet, consectetur\x0Badipiscing   elit. ";
-        for max in 0..text.len() + 2 {
-            assert_eq!(excerpt(text, max), general(text, max), "max {max}");
+        for text in [
+            "  Lorem ipsum\tdolor\n\nsit amet, consectetur\x0Badipiscing   elit. ",
+            "a b c d e f g h i j k l m n o p",
+            "word  word \t word\r\nend",
+            " ",
+            "x",
+        ] {
+            for max in 0..text.len() + 2 {
+                assert_eq!(excerpt(text, max), general(text, max), "{text:?} max {max}");
+            }
         }
     }
 
