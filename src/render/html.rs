@@ -363,9 +363,7 @@ fn session_values_of(
         .par_iter()
         .zip(ctx.bodies().event(e))
         .map(|(s, body)| {
-            reuse(s).unwrap_or_else(|| {
-                Value::from_serializable(&SessionView::new(ctx.site, e, s, body))
-            })
+            reuse(s).unwrap_or_else(|| SessionView::new(ctx.site, e, s, body).to_value())
         })
         .collect()
 }
@@ -1079,6 +1077,94 @@ impl<'a> SessionView<'a> {
     }
 }
 
+impl SessionView<'_> {
+    /// The template value, with the ready-made HTML of [`Self::data_attributes`]
+    /// and [`Self::time_html`] added (marked safe: they are escaped here).
+    fn to_value(&self) -> Value {
+        let mut map = Value::from_serializable(self)
+            .into_map()
+            .expect("a struct serializes to a map");
+        map.insert(
+            tera::value::Key::Str("data_attributes"),
+            Value::safe_string(&self.data_attributes()),
+        );
+        map.insert(
+            tera::value::Key::Str("time_html"),
+            Value::safe_string(&self.time_html()),
+        );
+        Value::from(map)
+    }
+
+    /// The `data-*` attributes confsite.js reads on a session element (see
+    /// the default theme's README), as every template writes them. Ready
+    /// made: they are most of what a session in a list costs to render.
+    fn data_attributes(&self) -> String {
+        let mut out = String::with_capacity(200);
+        let mut attr = |name: &str, value: &str| {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(name);
+            out.push_str("=\"");
+            push_escaped(&mut out, value);
+            out.push('"');
+        };
+        attr("data-session", self.slug);
+        attr("data-uid", &self.uid);
+        if let Some(start) = &self.start_utc {
+            attr("data-start", start);
+        }
+        if let Some(end) = &self.end_utc {
+            attr("data-end", end);
+        }
+        if let Some(room) = &self.room {
+            attr("data-room", room.slug);
+            attr("data-location", room.name);
+        }
+        attr("data-kind", self.kind);
+        let mut tracks = String::new();
+        for t in &self.tracks {
+            tracks.push_str(t.slug);
+            tracks.push(' ');
+        }
+        attr("data-tracks", &tracks);
+        if let Some(date) = &self.date {
+            attr("data-day", date);
+        }
+        out
+    }
+
+    /// `<time datetime="…">09:30</time>–<time datetime="…">10:00</time>`,
+    /// the end only when there is one; empty for an unscheduled session.
+    fn time_html(&self) -> String {
+        let mut out = String::new();
+        if let (Some(iso), Some(clock)) = (&self.start, &self.start_time) {
+            push_time(&mut out, iso, clock);
+            if let (Some(iso), Some(clock)) = (&self.end, &self.end_time) {
+                out.push('–');
+                push_time(&mut out, iso, clock);
+            }
+        }
+        out
+    }
+}
+
+fn push_time(out: &mut String, iso: &str, clock: &str) {
+    out.push_str("<time datetime=\"");
+    push_escaped(out, iso);
+    out.push_str("\">");
+    push_escaped(out, clock);
+    out.push_str("</time>");
+}
+
+/// Appends `text` escaped as templates escape it (Tera's own function), so
+/// ready-made HTML reads exactly as the template would have written it.
+fn push_escaped(out: &mut String, text: &str) {
+    let mut bytes = Vec::with_capacity(text.len() + 8);
+    tera::escape_html(text, &mut bytes).expect("writing to memory cannot fail");
+    out.push_str(std::str::from_utf8(&bytes).expect("escaping keeps UTF-8"));
+}
+
 /// Google Calendar's "add event" link for a scheduled session.
 fn google_calendar_url(e: &Event, s: &Session, start: &Zoned, plain: &str, url: &str) -> String {
     let end = s.end.as_ref().unwrap_or(start);
@@ -1125,14 +1211,21 @@ fn google_calendar_url(e: &Event, s: &Session, start: &Zoned, plain: &str, url: 
 fn push_percent_encoded(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     out.reserve(text.len());
-    for run in text.split_inclusive(|c: char| !c.is_ascii_alphanumeric()) {
-        let kept = run.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
-        out.push_str(kept);
-        for &b in &run.as_bytes()[kept.len()..] {
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
+    let mut copied = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if !b.is_ascii_alphanumeric() {
+            // Runs of kept bytes are ASCII, so they start and end on
+            // character boundaries.
+            if copied < i {
+                out.push_str(&text[copied..i]);
+            }
+            let escaped = [b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]];
+            out.push_str(std::str::from_utf8(&escaped).expect("ASCII"));
+            copied = i + 1;
         }
+    }
+    if copied < text.len() {
+        out.push_str(&text[copied..]);
     }
 }
 
@@ -1360,6 +1453,68 @@ impl DayView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ready-made HTML reads exactly as the template markup it replaces,
+    /// hostile names included.
+    #[test]
+    fn ready_made_html_matches_the_template_markup() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::write(root.join("confsite.yaml"), "title: T\n").unwrap();
+        let dir = root.join("content/ev");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("_event.md"),
+            "---\nname: E\ntimezone: Europe/Berlin\n---\n",
+        )
+        .unwrap();
+        let pages = [
+            (
+                "a.md",
+                "start: 2026-03-01 09:30\nend: 2026-03-01 10:00\nroom: \"R <1> & 'x'\"\ntrack: [\"Web\", \"A\\\"B\"]\nkind: \"w<s>\"\n",
+            ),
+            ("b.md", "start: 2026-03-01 11:00\n"),
+            ("c.md", "duration: 30m\n"),
+        ];
+        for (name, front) in pages {
+            std::fs::write(dir.join(name), format!("---\ntitle: T\n{front}---\nBody\n")).unwrap();
+        }
+        let site = crate::content::load_site(root, &Default::default())
+            .unwrap()
+            .site;
+        let themes = crate::theme::Themes::load(root).unwrap();
+        let ctx = RenderContext::new(&site, &themes, jiff::Timestamp::UNIX_EPOCH);
+        let markup = concat!(
+            r#"data-session="{{ s.slug }}" data-uid="{{ s.uid }}"{% if s.start_utc %} data-start="{{ s.start_utc }}"{% endif %}"#,
+            r#"{% if s.end_utc %} data-end="{{ s.end_utc }}"{% endif %}{% if s.room %} data-room="{{ s.room.slug }}" data-location="{{ s.room.name }}"{% endif %}"#,
+            r#" data-kind="{{ s.kind }}" data-tracks="{% for t in s.tracks %}{{ t.slug }} {% endfor %}"{% if s.date %} data-day="{{ s.date }}"{% endif %}"#,
+            r#"|{% if s.start %}<time datetime="{{ s.start }}">{{ s.start_time }}</time>{% if s.end_time %}–<time datetime="{{ s.end }}">{{ s.end_time }}</time>{% endif %}{% endif %}"#,
+        );
+        let e = &site.events[0];
+        assert_eq!(e.sessions.len(), 3);
+        let mut all = String::new();
+        for (s, body) in e.sessions.iter().zip(ctx.bodies().event(e)) {
+            let value = SessionView::new(&site, e, s, body).to_value();
+            let mut context = Context::new();
+            context.insert_value("s", value);
+            let mut tera = Tera::new();
+            tera.autoescape_on(vec![".html"]);
+            tera.add_raw_template("old.html", markup).unwrap();
+            tera.add_raw_template("new.html", "{{ s.data_attributes }}|{{ s.time_html }}")
+                .unwrap();
+            let old = tera.render("old.html", &context).unwrap();
+            assert_eq!(tera.render("new.html", &context).unwrap(), old);
+            all.push_str(&old);
+        }
+        for expected in [
+            "R &lt;1&gt; &amp; ",
+            "data-kind=\"w&lt;s&gt;\"",
+            "</time>–<time",
+            "data-day=",
+        ] {
+            assert!(all.contains(expected), "{expected} in {all}");
+        }
+    }
 
     #[test]
     fn percent_encoding_matches_the_crate() {
