@@ -41,13 +41,7 @@ struct Compiled<'a> {
 /// or `fallback` (default empty) when it could end the declaration, the rule
 /// or the `<style>` element (HTML escaping does not protect CSS).
 fn css_value(value: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
-    let safe = !value.is_empty()
-        && value.len() <= 200
-        && !value.contains("/*")
-        && !value.chars().any(|c| {
-            matches!(c, ';' | '{' | '}' | '<' | '>' | '\\' | '"' | '\'' | '@') || c.is_control()
-        });
-    Ok(if safe {
+    Ok(if css_safe(value) {
         value.to_string()
     } else {
         kwargs
@@ -55,6 +49,16 @@ fn css_value(value: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraRe
             .unwrap_or_default()
             .to_string()
     })
+}
+
+/// Whether `value` can go into CSS as it is (see [`css_value`]).
+fn css_safe(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 200
+        && !value.contains("/*")
+        && !value.chars().any(|c| {
+            matches!(c, ';' | '{' | '}' | '<' | '>' | '\\' | '"' | '\'' | '@') || c.is_control()
+        })
 }
 
 fn compile(theme: &Theme) -> Result<Tera, Failed> {
@@ -500,9 +504,19 @@ fn event_jobs(i: usize, e: &Event) -> Vec<PageJob> {
 
 fn theme_value(theme: &Theme, overrides: &serde_json::Value) -> Value {
     let options = theme.options(overrides);
+    let css = options
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, value)| {
+            let value = value.as_str()?;
+            Some((name.as_str(), if css_safe(value) { value } else { "" }))
+        })
+        .collect();
     Value::from_serializable(&ThemeView {
         name: &theme.name,
         options: &options,
+        css,
         static_root: format!("static/{}/", theme.name),
     })
 }
@@ -664,6 +678,9 @@ struct PageView<'a> {
 struct ThemeView<'a> {
     name: &'a str,
     options: &'a serde_json::Value,
+    /// Each text option as a CSS value, or "" when it could break out of
+    /// its declaration (what the `css_value` filter gives, made once).
+    css: BTreeMap<&'a str, &'a str>,
     /// Path from the output root to this theme's static files.
     static_root: String,
 }
@@ -750,6 +767,12 @@ struct TaxonomyView {
 }
 
 #[derive(Serialize)]
+struct TrackColor<'a> {
+    slug: &'a str,
+    color: &'a str,
+}
+
+#[derive(Serialize)]
 struct DayLink {
     date: String,
     label: String,
@@ -790,6 +813,8 @@ struct EventView<'a> {
     feed: FeedView,
     days: Vec<DayLink>,
     tracks: Vec<TaxonomyView>,
+    /// The tracks whose colour can go into CSS, for `--track-<slug>`.
+    track_colors: Vec<TrackColor<'a>>,
     rooms: Vec<TaxonomyView>,
     speaker_count: usize,
     session_count: usize,
@@ -883,6 +908,17 @@ impl<'a> EventView<'a> {
                     color: t.color.clone(),
                     session_count: count_track(&t.name),
                     shared: false,
+                })
+                .collect(),
+            track_colors: e
+                .tracks
+                .iter()
+                .filter_map(|t| {
+                    let color = t.color.as_deref().filter(|c| css_safe(c))?;
+                    Some(TrackColor {
+                        slug: &t.slug,
+                        color,
+                    })
                 })
                 .collect(),
             rooms: e
