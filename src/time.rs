@@ -168,6 +168,12 @@ pub fn rfc3339(z: &Zoned) -> String {
     z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
+/// `20251113T160000Z`: RFC 5545 DATE-TIME in UTC ("form #2"), also what
+/// Google Calendar links take.
+pub fn utc_basic(t: Timestamp) -> String {
+    t.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
 /// Formats a duration the way content pages write it: `30m`, `1h`, `1h30m`.
 pub fn format_duration(d: SignedDuration) -> String {
     let mins = d.as_mins();

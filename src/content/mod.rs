@@ -366,14 +366,27 @@ fn markdown_files(dir: &Path) -> Vec<PathBuf> {
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
+                .filter(is_file)
                 .map(|e| e.path())
-                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "md"))
+                .filter(|p| p.extension().is_some_and(|e| e == "md"))
                 .filter(|p| !is_hidden(p))
                 .collect()
         })
         .unwrap_or_default();
-    files.sort();
+    // All in one directory: comparing names is comparing paths, without
+    // splitting each path into components.
+    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
     files
+}
+
+/// A regular file, or a link to one. The directory entry's type needs no
+/// `stat` call on most file systems; only links are followed.
+fn is_file(entry: &fs::DirEntry) -> bool {
+    match entry.file_type() {
+        Ok(t) if t.is_file() => true,
+        Ok(t) if t.is_symlink() => entry.path().is_file(),
+        _ => false,
+    }
 }
 
 fn load_event(root: &Path, dir: &Path) -> (Option<LoadedEvent>, Vec<Diagnostic>) {

@@ -4,7 +4,11 @@
 //!
 //! Every struct denies unknown keys so a typo is an error, not a silent loss.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 fn is_false(b: &bool) -> bool {
     !*b
@@ -190,11 +194,36 @@ pub struct SessionFront {
     pub extra: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum OneOrMany {
     One(String),
     Many(Vec<String>),
+}
+
+// Written out rather than `#[serde(untagged)]`: an untagged enum buffers
+// every value and tries each variant in turn, which was a third of the
+// parse time of a session page (profile of 10,000 pages).
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OneOrManyVisitor;
+        impl<'de> Visitor<'de> for OneOrManyVisitor {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a name or a list of names")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany::One(v.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<OneOrMany, E> {
+                Ok(OneOrMany::One(v))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<OneOrMany, A::Error> {
+                Vec::deserialize(SeqAccessDeserializer::new(seq)).map(OneOrMany::Many)
+            }
+        }
+        deserializer.deserialize_any(OneOrManyVisitor)
+    }
 }
 
 impl OneOrMany {
@@ -207,11 +236,39 @@ impl OneOrMany {
 }
 
 /// A speaker on a session: a name (or a speaker page's slug), or details.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum SpeakerEntry {
     Name(String),
     Full(SpeakerRef),
+}
+
+// Not `#[serde(untagged)]`, for the reason given at `OneOrMany`.
+impl<'de> Deserialize<'de> for SpeakerEntry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SpeakerEntryVisitor;
+        impl<'de> Visitor<'de> for SpeakerEntryVisitor {
+            type Value = SpeakerEntry;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a speaker's name or a mapping of `name`, `id`, `affiliation`, `role`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SpeakerEntry, E> {
+                Ok(SpeakerEntry::Name(v.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<SpeakerEntry, E> {
+                Ok(SpeakerEntry::Name(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<SpeakerEntry, A::Error> {
+                SpeakerRef::deserialize(MapAccessDeserializer::new(map)).map(SpeakerEntry::Full)
+            }
+            // Serde reads a struct from a sequence of its fields too; the
+            // untagged enum this replaces accepted that.
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<SpeakerEntry, A::Error> {
+                SpeakerRef::deserialize(SeqAccessDeserializer::new(seq)).map(SpeakerEntry::Full)
+            }
+        }
+        deserializer.deserialize_any(SpeakerEntryVisitor)
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -283,4 +340,79 @@ impl SpeakerPage {
 pub struct EventPage {
     pub front: EventFront,
     pub body: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::content::frontmatter::parse_yaml;
+
+    fn session(yaml: &str) -> Result<SessionFront, crate::diagnostic::Diagnostic> {
+        parse_yaml(yaml, Path::new("s.md"), 1)
+    }
+
+    #[test]
+    fn speakers_are_names_or_mappings() {
+        let front = session(
+            "title: A\nspeakers:\n  - Ana Lima\n  - \"Kim: Jr\"\n  - name: Bo\n    role: chair\n  - {id: cy}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            front.speakers,
+            vec![
+                SpeakerEntry::Name("Ana Lima".into()),
+                SpeakerEntry::Name("Kim: Jr".into()),
+                SpeakerEntry::Full(SpeakerRef {
+                    name: Some("Bo".into()),
+                    role: Some("chair".into()),
+                    ..SpeakerRef::default()
+                }),
+                SpeakerEntry::Full(SpeakerRef {
+                    id: Some("cy".into()),
+                    ..SpeakerRef::default()
+                }),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_misspelt_speaker_key_is_named_with_its_line() {
+        let err = session("title: A\nspeakers:\n  - nmae: Bo\n").unwrap_err();
+        assert_eq!(err.line, 4);
+        assert!(
+            err.message.contains("did you mean `name`"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_speaker_that_is_neither_name_nor_mapping_is_an_error() {
+        for yaml in ["title: A\nspeakers: [12]\n", "title: A\nspeakers: [~]\n"] {
+            let err = session(yaml).unwrap_err();
+            assert!(
+                err.message.contains("a speaker's name or a mapping"),
+                "{}",
+                err.message
+            );
+            assert_eq!(err.line, 3);
+        }
+    }
+
+    #[test]
+    fn track_is_one_name_or_a_list() {
+        assert_eq!(
+            session("title: A\ntrack: Web\n").unwrap().track,
+            Some(OneOrMany::One("Web".into()))
+        );
+        assert_eq!(
+            session("title: A\ntrack: [Web, \"Data\"]\n").unwrap().track,
+            Some(OneOrMany::Many(vec!["Web".into(), "Data".into()]))
+        );
+        for yaml in ["title: A\ntrack: {a: 1}\n", "title: A\ntrack: [Web, [x]]\n"] {
+            assert!(session(yaml).is_err(), "{yaml}");
+        }
+    }
 }

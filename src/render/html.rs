@@ -13,7 +13,6 @@ use std::path::PathBuf;
 
 use jiff::Zoned;
 use jiff::civil::Date;
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
@@ -42,13 +41,7 @@ struct Compiled<'a> {
 /// or `fallback` (default empty) when it could end the declaration, the rule
 /// or the `<style>` element (HTML escaping does not protect CSS).
 fn css_value(value: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
-    let safe = !value.is_empty()
-        && value.len() <= 200
-        && !value.contains("/*")
-        && !value.chars().any(|c| {
-            matches!(c, ';' | '{' | '}' | '<' | '>' | '\\' | '"' | '\'' | '@') || c.is_control()
-        });
-    Ok(if safe {
+    Ok(if css_safe(value) {
         value.to_string()
     } else {
         kwargs
@@ -56,6 +49,16 @@ fn css_value(value: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraRe
             .unwrap_or_default()
             .to_string()
     })
+}
+
+/// Whether `value` can go into CSS as it is (see [`css_value`]).
+fn css_safe(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 200
+        && !value.contains("/*")
+        && !value.chars().any(|c| {
+            matches!(c, ';' | '{' | '}' | '<' | '>' | '\\' | '"' | '\'' | '@') || c.is_control()
+        })
 }
 
 fn compile(theme: &Theme) -> Result<Tera, Failed> {
@@ -378,9 +381,7 @@ fn session_values_of(
         .par_iter()
         .zip(ctx.bodies().event(e))
         .map(|(s, body)| {
-            reuse(s).unwrap_or_else(|| {
-                Value::from_serializable(&SessionView::new(ctx.site, e, s, body))
-            })
+            reuse(s).unwrap_or_else(|| SessionView::new(ctx.site, e, s, body).to_value())
         })
         .collect()
 }
@@ -517,9 +518,19 @@ fn event_jobs(i: usize, e: &Event) -> Vec<PageJob> {
 
 fn theme_value(theme: &Theme, overrides: &serde_json::Value) -> Value {
     let options = theme.options(overrides);
+    let css = options
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, value)| {
+            let value = value.as_str()?;
+            Some((name.as_str(), if css_safe(value) { value } else { "" }))
+        })
+        .collect();
     Value::from_serializable(&ThemeView {
         name: &theme.name,
         options: &options,
+        css,
         static_root: format!("static/{}/", theme.name),
     })
 }
@@ -681,6 +692,9 @@ struct PageView<'a> {
 struct ThemeView<'a> {
     name: &'a str,
     options: &'a serde_json::Value,
+    /// Each text option as a CSS value, or "" when it could break out of
+    /// its declaration (what the `css_value` filter gives, made once).
+    css: BTreeMap<&'a str, &'a str>,
     /// Path from the output root to this theme's static files.
     static_root: String,
 }
@@ -749,9 +763,9 @@ impl FeedView {
 }
 
 #[derive(Serialize)]
-struct LinkRef {
-    name: String,
-    slug: String,
+struct LinkRef<'a> {
+    name: &'a str,
+    slug: &'a str,
     path: String,
 }
 
@@ -764,6 +778,12 @@ struct TaxonomyView {
     color: Option<String>,
     session_count: usize,
     shared: bool,
+}
+
+#[derive(Serialize)]
+struct TrackColor<'a> {
+    slug: &'a str,
+    color: &'a str,
 }
 
 #[derive(Serialize)]
@@ -807,6 +827,8 @@ struct EventView<'a> {
     feed: FeedView,
     days: Vec<DayLink>,
     tracks: Vec<TaxonomyView>,
+    /// The tracks whose colour can go into CSS, for `--track-<slug>`.
+    track_colors: Vec<TrackColor<'a>>,
     rooms: Vec<TaxonomyView>,
     speaker_count: usize,
     session_count: usize,
@@ -902,6 +924,17 @@ impl<'a> EventView<'a> {
                     shared: false,
                 })
                 .collect(),
+            track_colors: e
+                .tracks
+                .iter()
+                .filter_map(|t| {
+                    let color = t.color.as_deref().filter(|c| css_safe(c))?;
+                    Some(TrackColor {
+                        slug: &t.slug,
+                        color,
+                    })
+                })
+                .collect(),
             rooms: e
                 .rooms
                 .iter()
@@ -947,39 +980,41 @@ fn dates_label(e: &Event) -> String {
 }
 
 #[derive(Serialize)]
-struct SpeakerOnSession {
-    name: String,
-    slug: String,
+struct SpeakerOnSession<'a> {
+    name: &'a str,
+    slug: &'a str,
     path: String,
-    affiliation: Option<String>,
-    role: Option<String>,
+    affiliation: Option<&'a str>,
+    role: Option<&'a str>,
 }
 
 #[derive(Serialize)]
-struct LinkView {
-    kind: String,
-    url: String,
-    title: Option<String>,
+struct LinkView<'a> {
+    kind: &'a str,
+    url: &'a str,
+    title: Option<&'a str>,
 }
 
-impl From<&crate::model::Link> for LinkView {
-    fn from(l: &crate::model::Link) -> Self {
+impl<'a> From<&'a crate::model::Link> for LinkView<'a> {
+    fn from(l: &'a crate::model::Link) -> Self {
         LinkView {
-            kind: l.kind.clone(),
-            url: l.url.clone(),
-            title: l.title.clone(),
+            kind: &l.kind,
+            url: &l.url,
+            title: l.title.as_deref(),
         }
     }
 }
 
+/// A session as templates see it. Borrowed where the model has the text,
+/// so making the template value copies each string once.
 #[derive(Serialize)]
-struct SessionView {
-    slug: String,
-    title: String,
+struct SessionView<'a> {
+    slug: &'a str,
+    title: &'a str,
     path: String,
     url: String,
-    kind: String,
-    speakers: Vec<SpeakerOnSession>,
+    kind: &'a str,
+    speakers: Vec<SpeakerOnSession<'a>>,
     scheduled: bool,
     /// RFC 3339 in the event's zone, e.g. `2025-11-13T11:00:00-05:00`.
     start: Option<String>,
@@ -994,14 +1029,14 @@ struct SessionView {
     start_time: Option<String>,
     end_time: Option<String>,
     duration_minutes: Option<i64>,
-    room: Option<LinkRef>,
-    tracks: Vec<LinkRef>,
-    tags: Vec<String>,
-    language: Option<String>,
-    level: Option<String>,
-    prerequisites: Option<String>,
-    links: Vec<LinkView>,
-    body_html: String,
+    room: Option<LinkRef<'a>>,
+    tracks: Vec<LinkRef<'a>>,
+    tags: &'a [String],
+    language: Option<&'a str>,
+    level: Option<&'a str>,
+    prerequisites: Option<&'a str>,
+    links: Vec<LinkView<'a>>,
+    body_html: &'a str,
     body_kind: &'static str,
     /// Plain-text excerpt for cards and `<meta name=description>`.
     summary: String,
@@ -1010,18 +1045,18 @@ struct SessionView {
     google_calendar_url: Option<String>,
 }
 
-impl SessionView {
-    fn new(site: &Site, e: &Event, s: &Session, body: &markdown::Body) -> Self {
+impl<'a> SessionView<'a> {
+    fn new(site: &Site, e: &'a Event, s: &'a Session, body: &'a markdown::Body) -> Self {
         let base = &site.config.base_url;
         let path = urls::session(e, s);
         let url = urls::absolute(base, &path);
         let plain = &body.plain;
         let summary = markdown::excerpt(plain, 200);
         let room = s.room.as_ref().map(|name| {
-            let slug = e.room(name).map(|r| r.slug.clone()).unwrap_or_default();
+            let slug = e.room(name).map_or("", |r| r.slug.as_str());
             LinkRef {
-                path: urls::room(e, &slug),
-                name: name.clone(),
+                path: urls::room(e, slug),
+                name,
                 slug,
             }
         });
@@ -1029,56 +1064,32 @@ impl SessionView {
             .tracks
             .iter()
             .map(|name| {
-                let slug = e.track(name).map(|t| t.slug.clone()).unwrap_or_default();
+                let slug = e.track(name).map_or("", |t| t.slug.as_str());
                 LinkRef {
-                    path: urls::track(e, &slug),
-                    name: name.clone(),
+                    path: urls::track(e, slug),
+                    name,
                     slug,
                 }
             })
             .collect();
-        let google_calendar_url = s.start.as_ref().map(|start| {
-            let end = s.end.as_ref().unwrap_or(start);
-            let fmt = |z: &Zoned| z.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string();
-            let mut details = String::new();
-            if !s.speakers.is_empty() {
-                details.push_str(
-                    &s.speakers.iter().map(|sp| sp.name.as_str()).collect::<Vec<_>>().join(", "),
-                );
-                details.push_str("\n\n");
-            }
-            details.push_str(&markdown::excerpt(plain, 1000));
-            details.push_str("\n\n");
-            details.push_str(&url);
-            let location = [s.room.as_deref(), e.venue.as_deref().or(e.location.as_deref())]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!(
-                "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}/{}&details={}&location={}&ctz={}",
-                enc(&s.title),
-                fmt(start),
-                fmt(end),
-                enc(&details),
-                enc(&location),
-                enc(&e.tz_name)
-            )
-        });
+        let google_calendar_url = s
+            .start
+            .as_ref()
+            .map(|start| google_calendar_url(e, s, start, plain, &url));
         SessionView {
-            slug: s.slug.clone(),
-            title: s.title.clone(),
+            slug: &s.slug,
+            title: &s.title,
             url,
-            kind: s.kind.clone(),
+            kind: &s.kind,
             speakers: s
                 .speakers
                 .iter()
                 .map(|sp| SpeakerOnSession {
-                    name: sp.name.clone(),
-                    slug: sp.slug.clone(),
+                    name: &sp.name,
+                    slug: &sp.slug,
                     path: urls::speaker(e, &sp.slug),
-                    affiliation: sp.affiliation.clone(),
-                    role: sp.role.clone(),
+                    affiliation: sp.affiliation.as_deref(),
+                    role: sp.role.as_deref(),
                 })
                 .collect(),
             scheduled: s.is_scheduled(),
@@ -1097,12 +1108,12 @@ impl SessionView {
             duration_minutes: s.duration.map(|d| d.as_mins()),
             room,
             tracks,
-            tags: s.tags.clone(),
-            language: s.language.clone(),
-            level: s.level.clone(),
-            prerequisites: s.prerequisites.clone(),
+            tags: &s.tags,
+            language: s.language.as_deref(),
+            level: s.level.as_deref(),
+            prerequisites: s.prerequisites.as_deref(),
             links: s.links.iter().map(LinkView::from).collect(),
-            body_html: body.html.clone(),
+            body_html: &body.html,
             body_kind: match s.body_kind {
                 BodyKind::Abstract => "abstract",
                 BodyKind::Notes => "notes",
@@ -1116,8 +1127,156 @@ impl SessionView {
     }
 }
 
-fn enc(s: &str) -> String {
-    utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
+impl SessionView<'_> {
+    /// The template value, with the ready-made HTML of [`Self::data_attributes`]
+    /// and [`Self::time_html`] added (marked safe: they are escaped here).
+    fn to_value(&self) -> Value {
+        let mut map = Value::from_serializable(self)
+            .into_map()
+            .expect("a struct serializes to a map");
+        map.insert(
+            tera::value::Key::Str("data_attributes"),
+            Value::safe_string(&self.data_attributes()),
+        );
+        map.insert(
+            tera::value::Key::Str("time_html"),
+            Value::safe_string(&self.time_html()),
+        );
+        Value::from(map)
+    }
+
+    /// The `data-*` attributes confsite.js reads on a session element (see
+    /// the default theme's README), as every template writes them. Ready
+    /// made: they are most of what a session in a list costs to render.
+    fn data_attributes(&self) -> String {
+        let mut out = String::with_capacity(200);
+        let mut attr = |name: &str, value: &str| {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(name);
+            out.push_str("=\"");
+            push_escaped(&mut out, value);
+            out.push('"');
+        };
+        attr("data-session", self.slug);
+        attr("data-uid", &self.uid);
+        if let Some(start) = &self.start_utc {
+            attr("data-start", start);
+        }
+        if let Some(end) = &self.end_utc {
+            attr("data-end", end);
+        }
+        if let Some(room) = &self.room {
+            attr("data-room", room.slug);
+            attr("data-location", room.name);
+        }
+        attr("data-kind", self.kind);
+        let mut tracks = String::new();
+        for t in &self.tracks {
+            tracks.push_str(t.slug);
+            tracks.push(' ');
+        }
+        attr("data-tracks", &tracks);
+        if let Some(date) = &self.date {
+            attr("data-day", date);
+        }
+        out
+    }
+
+    /// `<time datetime="…">09:30</time>–<time datetime="…">10:00</time>`,
+    /// the end only when there is one; empty for an unscheduled session.
+    fn time_html(&self) -> String {
+        let mut out = String::new();
+        if let (Some(iso), Some(clock)) = (&self.start, &self.start_time) {
+            push_time(&mut out, iso, clock);
+            if let (Some(iso), Some(clock)) = (&self.end, &self.end_time) {
+                out.push('–');
+                push_time(&mut out, iso, clock);
+            }
+        }
+        out
+    }
+}
+
+fn push_time(out: &mut String, iso: &str, clock: &str) {
+    out.push_str("<time datetime=\"");
+    push_escaped(out, iso);
+    out.push_str("\">");
+    push_escaped(out, clock);
+    out.push_str("</time>");
+}
+
+/// Appends `text` escaped as templates escape it (Tera's own function), so
+/// ready-made HTML reads exactly as the template would have written it.
+fn push_escaped(out: &mut String, text: &str) {
+    let mut bytes = Vec::with_capacity(text.len() + 8);
+    tera::escape_html(text, &mut bytes).expect("writing to memory cannot fail");
+    out.push_str(std::str::from_utf8(&bytes).expect("escaping keeps UTF-8"));
+}
+
+/// Google Calendar's "add event" link for a scheduled session.
+fn google_calendar_url(e: &Event, s: &Session, start: &Zoned, plain: &str, url: &str) -> String {
+    let end = s.end.as_ref().unwrap_or(start);
+    let mut details = String::with_capacity(plain.len().min(1100) + url.len() + 200);
+    if !s.speakers.is_empty() {
+        for (i, sp) in s.speakers.iter().enumerate() {
+            if i > 0 {
+                details.push_str(", ");
+            }
+            details.push_str(&sp.name);
+        }
+        details.push_str("\n\n");
+    }
+    details.push_str(&markdown::excerpt(plain, 1000));
+    details.push_str("\n\n");
+    details.push_str(url);
+    let location = [
+        s.room.as_deref(),
+        e.venue.as_deref().or(e.location.as_deref()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
+    let mut link = String::with_capacity(details.len() * 2 + 300);
+    link.push_str("https://calendar.google.com/calendar/render?action=TEMPLATE&text=");
+    push_percent_encoded(&mut link, &s.title);
+    link.push_str("&dates=");
+    link.push_str(&crate::time::utc_basic(start.timestamp()));
+    link.push('/');
+    link.push_str(&crate::time::utc_basic(end.timestamp()));
+    link.push_str("&details=");
+    push_percent_encoded(&mut link, &details);
+    link.push_str("&location=");
+    push_percent_encoded(&mut link, &location);
+    link.push_str("&ctz=");
+    push_percent_encoded(&mut link, &e.tz_name);
+    link
+}
+
+/// Appends `text` with every byte but ASCII letters and digits as `%XX`
+/// (what `percent_encoding::NON_ALPHANUMERIC` gives), without going
+/// through `fmt` a piece at a time.
+fn push_percent_encoded(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.reserve(text.len());
+    let mut copied = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if !b.is_ascii_alphanumeric() {
+            // Runs of kept bytes are ASCII, so they start and end on
+            // character boundaries.
+            if copied < i {
+                out.push_str(&text[copied..i]);
+            }
+            let escaped = [b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]];
+            out.push_str(std::str::from_utf8(&escaped).expect("ASCII"));
+            copied = i + 1;
+        }
+    }
+    if copied < text.len() {
+        out.push_str(&text[copied..]);
+    }
 }
 
 #[derive(Serialize)]
@@ -1337,6 +1496,91 @@ impl DayView {
                 .and_then(|p| p.checked_sub(1))
                 .map(|p| urls::day(e, days[p])),
             next: pos.and_then(|p| days.get(p + 1)).map(|d| urls::day(e, *d)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ready-made HTML reads exactly as the template markup it replaces,
+    /// hostile names included.
+    #[test]
+    fn ready_made_html_matches_the_template_markup() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::write(root.join("confsite.yaml"), "title: T\n").unwrap();
+        let dir = root.join("content/ev");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("_event.md"),
+            "---\nname: E\ntimezone: Europe/Berlin\n---\n",
+        )
+        .unwrap();
+        let pages = [
+            (
+                "a.md",
+                "start: 2026-03-01 09:30\nend: 2026-03-01 10:00\nroom: \"R <1> & 'x'\"\ntrack: [\"Web\", \"A\\\"B\"]\nkind: \"w<s>\"\n",
+            ),
+            ("b.md", "start: 2026-03-01 11:00\n"),
+            ("c.md", "duration: 30m\n"),
+        ];
+        for (name, front) in pages {
+            std::fs::write(dir.join(name), format!("---\ntitle: T\n{front}---\nBody\n")).unwrap();
+        }
+        let site = crate::content::load_site(root, &Default::default())
+            .unwrap()
+            .site;
+        let themes = crate::theme::Themes::load(root).unwrap();
+        let ctx = RenderContext::new(&site, &themes, jiff::Timestamp::UNIX_EPOCH);
+        let markup = concat!(
+            r#"data-session="{{ s.slug }}" data-uid="{{ s.uid }}"{% if s.start_utc %} data-start="{{ s.start_utc }}"{% endif %}"#,
+            r#"{% if s.end_utc %} data-end="{{ s.end_utc }}"{% endif %}{% if s.room %} data-room="{{ s.room.slug }}" data-location="{{ s.room.name }}"{% endif %}"#,
+            r#" data-kind="{{ s.kind }}" data-tracks="{% for t in s.tracks %}{{ t.slug }} {% endfor %}"{% if s.date %} data-day="{{ s.date }}"{% endif %}"#,
+            r#"|{% if s.start %}<time datetime="{{ s.start }}">{{ s.start_time }}</time>{% if s.end_time %}–<time datetime="{{ s.end }}">{{ s.end_time }}</time>{% endif %}{% endif %}"#,
+        );
+        let e = &site.events[0];
+        assert_eq!(e.sessions.len(), 3);
+        let mut all = String::new();
+        for (s, body) in e.sessions.iter().zip(ctx.bodies().event(e)) {
+            let value = SessionView::new(&site, e, s, body).to_value();
+            let mut context = Context::new();
+            context.insert_value("s", value);
+            let mut tera = Tera::new();
+            tera.autoescape_on(vec![".html"]);
+            tera.add_raw_template("old.html", markup).unwrap();
+            tera.add_raw_template("new.html", "{{ s.data_attributes }}|{{ s.time_html }}")
+                .unwrap();
+            let old = tera.render("old.html", &context).unwrap();
+            assert_eq!(tera.render("new.html", &context).unwrap(), old);
+            all.push_str(&old);
+        }
+        for expected in [
+            "R &lt;1&gt; &amp; ",
+            "data-kind=\"w&lt;s&gt;\"",
+            "</time>–<time",
+            "data-day=",
+        ] {
+            assert!(all.contains(expected), "{expected} in {all}");
+        }
+    }
+
+    #[test]
+    fn percent_encoding_matches_the_crate() {
+        for text in [
+            "",
+            "abc",
+            "a b&c=d",
+            "Björn, Zoë\n\n…",
+            "100%/x?y#z",
+            "日本",
+        ] {
+            let mut ours = String::from("x");
+            push_percent_encoded(&mut ours, text);
+            let theirs =
+                percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC);
+            assert_eq!(ours, format!("x{theirs}"));
         }
     }
 }

@@ -9,7 +9,7 @@
 //! again.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 use rayon::prelude::*;
@@ -122,6 +122,9 @@ impl Bodies {
 /// The first `max` characters of `text` with whitespace runs collapsed to
 /// one space, cut at a word boundary with `…` when longer.
 pub fn excerpt(text: &str, max: usize) -> String {
+    if text.is_ascii() {
+        return excerpt_ascii(text.as_bytes(), max);
+    }
     let mut flat = String::with_capacity(text.len().min(max * 4 + 8));
     let mut chars = 0usize;
     for word in text.split_whitespace() {
@@ -132,14 +135,55 @@ pub fn excerpt(text: &str, max: usize) -> String {
         flat.push_str(word);
         chars += word.chars().count();
         if chars > max {
-            // Cut: the first `max` characters, back to the last space.
             let end = flat.char_indices().nth(max).map_or(flat.len(), |(i, _)| i);
-            let cut = &flat[..end];
-            let cut = cut.rsplit_once(' ').map_or(cut, |(head, _)| head);
-            return format!("{cut}…");
+            return cut_at_word(&flat[..end]);
         }
     }
     flat
+}
+
+/// [`excerpt`] of ASCII text, where a byte is a character: copies runs of
+/// words that are already single-spaced whole, and reads no further than
+/// the `max + 1` characters that decide the cut.
+fn excerpt_ascii(text: &[u8], max: usize) -> String {
+    // ASCII characters `char::is_whitespace` accepts (`\x0B` included).
+    let is_space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let limit = max + 1;
+    let n = text.len();
+    let mut flat: Vec<u8> = Vec::with_capacity(n.min(limit));
+    let mut i = 0;
+    while flat.len() < limit {
+        while i < n && is_space(text[i]) {
+            i += 1;
+        }
+        if i == n {
+            break;
+        }
+        if !flat.is_empty() {
+            flat.push(b' ');
+        }
+        let start = i;
+        let end = (i + limit - flat.len()).min(n);
+        // A single space between two words stays in the run.
+        while i < end
+            && !(is_space(text[i]) && (text[i] != b' ' || i + 1 == n || is_space(text[i + 1])))
+        {
+            i += 1;
+        }
+        flat.extend_from_slice(&text[start..i]);
+    }
+    let flat = String::from_utf8(flat).expect("ASCII in, ASCII out");
+    if flat.len() > max {
+        cut_at_word(&flat[..max])
+    } else {
+        flat
+    }
+}
+
+/// `cut` back to its last space (the word there may be cut off), plus `…`.
+fn cut_at_word(cut: &str) -> String {
+    let cut = cut.rsplit_once(' ').map_or(cut, |(head, _)| head);
+    format!("{cut}…")
 }
 
 fn options() -> Options {
@@ -153,12 +197,18 @@ pub fn to_html(markdown: &str) -> String {
     }
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, Parser::new_ext(markdown, options()));
-    ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer nofollow"))
-        .url_schemes(["http", "https", "mailto"].into_iter().collect())
-        .clean(&raw)
-        .to_string()
+    SANITIZER.clean(&raw).to_string()
 }
+
+/// The sanitiser's settings, made once: building them (a few hundred hash
+/// set entries) cost more than cleaning a typical abstract.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .url_schemes(["http", "https", "mailto"].into_iter().collect());
+    builder
+});
 
 /// Renders Markdown to plain text: paragraphs separated by a blank line,
 /// list items on their own lines with `- `, no markup and no raw HTML.
@@ -245,6 +295,38 @@ mod tests {
         assert_eq!(excerpt("one two three", 6), "one…");
         assert_eq!(excerpt("abcdefgh", 3), "abc…");
         assert_eq!(excerpt("héllo wörld", 8), "héllo…");
+        assert_eq!(excerpt(" \t\x0Ba\x0C\r\nb  ", 10), "a b");
+        assert_eq!(excerpt("one two ", 7), "one two");
+        assert_eq!(excerpt("one two x", 7), "one…");
+        assert_eq!(excerpt("one two  x", 8), "one two…");
+    }
+
+    /// The ASCII fast path says what the general one says.
+    #[test]
+    fn ascii_excerpts_match_the_general_rule() {
+        let general = |text: &str, max: usize| {
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if flat.chars().count() <= max {
+                return flat;
+            }
+            let cut: String = flat.chars().take(max).collect();
+            let cut = cut
+                .rsplit_once(' ')
+                .map_or(cut.as_str(), |(h, _)| h)
+                .to_string();
+            format!("{cut}…")
+        };
+        for text in [
+            "  Lorem ipsum\tdolor\n\nsit amet, consectetur\x0Badipiscing   elit. ",
+            "a b c d e f g h i j k l m n o p",
+            "word  word \t word\r\nend",
+            " ",
+            "x",
+        ] {
+            for max in 0..text.len() + 2 {
+                assert_eq!(excerpt(text, max), general(text, max), "{text:?} max {max}");
+            }
+        }
     }
 
     #[test]

@@ -146,6 +146,7 @@ impl<'a> Program<'a> {
             "person",
             event.speakers.iter().map(|s| s.slug.as_str()),
         );
+        let people = people(ctx, event, &person_ids, host);
         let session_guids = session_guids(ctx, event);
 
         let sessions: Vec<SessionOut> = scheduled
@@ -159,7 +160,7 @@ impl<'a> Program<'a> {
                     id,
                     session_guids[s.slug.as_str()].clone(),
                     &acronym,
-                    &person_ids,
+                    &people,
                     host,
                 )
             })
@@ -230,7 +231,7 @@ fn session_out<'a>(
     id: u32,
     guid: String,
     acronym: &str,
-    person_ids: &HashMap<&str, u32>,
+    people: &HashMap<&str, Person<'a>>,
     host: &str,
 ) -> SessionOut<'a> {
     let base_url = ctx.site.config.base_url.as_str();
@@ -241,18 +242,17 @@ fn session_out<'a>(
     let persons = s
         .speakers
         .iter()
-        .map(|sp| PersonOut {
-            name: &sp.name,
-            id: person_ids
-                .get(sp.slug.as_str())
-                .copied()
-                .unwrap_or_else(|| {
-                    // Every session speaker is in `event.speakers`; hash anyway rather than panic.
-                    id_for(&event.slug, "person", &sp.slug, 0)
-                }),
-            guid: guid_of(&format!("person:{}.{}@{host}", sp.slug, event.slug)),
-            url: urls::absolute(base_url, &urls::speaker(event, &sp.slug)),
-            biography: event.speaker(&sp.slug).and_then(|p| p.bio.as_deref()),
+        .map(|sp| match people.get(sp.slug.as_str()) {
+            Some(p) => p.out(&sp.name),
+            // Every session speaker is in `event.speakers`; make one up anyway rather than panic.
+            None => person(
+                ctx,
+                event,
+                &sp.slug,
+                id_for(&event.slug, "person", &sp.slug, 0),
+                host,
+            )
+            .out(&sp.name),
         })
         .collect();
     let (abstract_, description) = match s.body_kind {
@@ -279,6 +279,55 @@ fn session_out<'a>(
         url: urls::absolute(base_url, &urls::session(event, s)),
         persons,
         links: s.links.iter().map(link_out).collect(),
+    }
+}
+
+/// What every session of a speaker says about them, made once per speaker
+/// (a UUIDv5 and a URL each) rather than once per session.
+struct Person<'a> {
+    id: u32,
+    guid: String,
+    url: String,
+    biography: Option<&'a str>,
+}
+
+impl<'a> Person<'a> {
+    fn out(&self, name: &'a str) -> PersonOut<'a> {
+        PersonOut {
+            name,
+            id: self.id,
+            guid: self.guid.clone(),
+            url: self.url.clone(),
+            biography: self.biography,
+        }
+    }
+}
+
+/// Every speaker of `event` by slug.
+fn people<'a>(
+    ctx: &RenderContext,
+    event: &'a Event,
+    ids: &HashMap<&str, u32>,
+    host: &str,
+) -> HashMap<&'a str, Person<'a>> {
+    event
+        .speakers
+        .iter()
+        .map(|sp| {
+            let id = ids[sp.slug.as_str()];
+            let mut p = person(ctx, event, &sp.slug, id, host);
+            p.biography = sp.bio.as_deref();
+            (sp.slug.as_str(), p)
+        })
+        .collect()
+}
+
+fn person<'a>(ctx: &RenderContext, event: &Event, slug: &str, id: u32, host: &str) -> Person<'a> {
+    Person {
+        id,
+        guid: guid_of(&format!("person:{slug}.{}@{host}", event.slug)),
+        url: urls::absolute(&ctx.site.config.base_url, &urls::speaker(event, slug)),
+        biography: None,
     }
 }
 

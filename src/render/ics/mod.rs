@@ -25,7 +25,8 @@
 
 mod contentline;
 
-use jiff::Timestamp;
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 
 use super::{RenderContext, session_uid, urls};
@@ -58,7 +59,7 @@ pub fn vevents(
     reuse: &(dyn Fn(usize) -> Option<Option<String>> + Sync),
 ) -> Vec<Option<String>> {
     let bodies = ctx.bodies().event(event);
-    let dtstamp = utc(ctx.build_time);
+    let dtstamp = crate::time::utc_basic(ctx.build_time);
     event
         .sessions
         .par_iter()
@@ -81,38 +82,68 @@ pub fn feeds(
     let scheduled: Vec<usize> = (0..event.sessions.len())
         .filter(|&i| vevents[i].is_some())
         .collect();
-    let members = |keep: &dyn Fn(&Session) -> bool| -> Vec<usize> {
-        scheduled
-            .iter()
-            .copied()
-            .filter(|&i| keep(&event.sessions[i]))
-            .collect()
-    };
+    // Each session's days, tracks and room in one pass over the sessions.
+    let days = event.days();
+    let mut by_day = vec![Vec::new(); days.len()];
+    let mut by_track = vec![Vec::new(); event.tracks.len()];
+    let mut by_room = vec![Vec::new(); event.rooms.len()];
+    let track_of: HashMap<&str, usize> = event
+        .tracks
+        .iter()
+        .enumerate()
+        .map(|(k, t)| (t.name.as_str(), k))
+        .collect();
+    let room_of: HashMap<&str, usize> = event
+        .rooms
+        .iter()
+        .enumerate()
+        .map(|(k, r)| (r.name.as_str(), k))
+        .collect();
+    for &i in &scheduled {
+        let s = &event.sessions[i];
+        if let Some(k) = s
+            .start
+            .as_ref()
+            .and_then(|z| days.binary_search(&z.date()).ok())
+        {
+            by_day[k].push(i);
+        }
+        for name in &s.tracks {
+            if let Some(&k) = track_of.get(name.as_str())
+                && by_track[k].last() != Some(&i)
+            {
+                by_track[k].push(i);
+            }
+        }
+        if let Some(&k) = s.room.as_deref().and_then(|r| room_of.get(r)) {
+            by_room[k].push(i);
+        }
+    }
 
     let mut feeds = vec![Feed {
         path: urls::schedule_ics(event),
         name: event.name.clone(),
         members: scheduled.clone(),
     }];
-    for day in event.days() {
+    for (day, members) in days.into_iter().zip(by_day) {
         feeds.push(Feed {
             path: urls::day_ics(event, day),
             name: format!("{}: {}", event.name, day.strftime("%A %-d %B %Y")),
-            members: members(&|s| s.start.as_ref().map(jiff::Zoned::date) == Some(day)),
+            members,
         });
     }
-    for track in &event.tracks {
+    for (track, members) in event.tracks.iter().zip(by_track) {
         feeds.push(Feed {
             path: urls::track_ics(event, &track.slug),
             name: format!("{}: {}", event.name, track.name),
-            members: members(&|s| s.tracks.contains(&track.name)),
+            members,
         });
     }
-    for room in &event.rooms {
+    for (room, members) in event.rooms.iter().zip(by_room) {
         feeds.push(Feed {
             path: urls::room_ics(event, &room.slug),
             name: format!("{}: {}", event.name, room.name),
-            members: members(&|s| s.room.as_deref() == Some(room.name.as_str())),
+            members,
         });
     }
     for speaker in &event.speakers {
@@ -201,9 +232,9 @@ fn vevent(
     l.raw("BEGIN", "VEVENT");
     l.text("UID", &session_uid(ctx.site, event, s));
     l.raw("DTSTAMP", dtstamp);
-    l.raw("DTSTART", &utc(start));
+    l.raw("DTSTART", &crate::time::utc_basic(start));
     if let Some(end) = end {
-        l.raw("DTEND", &utc(end));
+        l.raw("DTEND", &crate::time::utc_basic(end));
     }
     l.text("SUMMARY", &s.title);
     l.text("DESCRIPTION", &description(s, plain, &url));
@@ -217,11 +248,6 @@ fn vevent(
     }
     l.raw("END", "VEVENT");
     Some(l.finish())
-}
-
-/// `20251113T160000Z`: RFC 5545 DATE-TIME in UTC ("form #2").
-fn utc(t: Timestamp) -> String {
-    t.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
 /// Speakers, the abstract (or notes) as plain text (`plain`, from the
