@@ -35,7 +35,7 @@ use crate::content::{CONFIG_FILE, LiveSite, LoadOptions};
 use crate::diagnostic::{Diagnostic, Failed, Level};
 use crate::model::Site;
 use crate::output::OutputFile;
-use crate::render::{self, EVENT_RENDERERS, RenderContext, html, ics, markdown, urls};
+use crate::render::{self, EVENT_RENDERERS, RenderContext, html, ics, markdown, search, urls};
 use crate::theme::Themes;
 
 /// The path tabs poll for the build version and the current error.
@@ -372,6 +372,9 @@ pub struct Incremental {
     bodies: markdown::Bodies,
     /// Per event: each session's `VEVENT` by session slug.
     vevents: Vec<HashMap<String, Option<String>>>,
+    /// Per event: its sessions' search tokens, from the last incremental
+    /// rebuild of its index (empty until then).
+    search_tokens: Vec<search::TokenCache>,
     /// [`html::shared_value`] of the current model.
     shared: tera::Value,
     /// The sessions' template values of the current model.
@@ -406,6 +409,7 @@ impl Incremental {
             themes,
             bodies: markdown::Bodies::default(),
             vevents: Vec::new(),
+            search_tokens: Vec::new(),
             shared: tera::Value::from(()),
             values: html::SessionValues::default(),
             files: HashMap::new(),
@@ -468,6 +472,7 @@ impl Incremental {
                     .collect()
             })
             .collect();
+        self.search_tokens = vec![search::TokenCache::default(); site.events.len()];
         self.shared = html::shared_value(&ctx);
         self.values = html::session_values(&ctx, None);
         self.bodies = ctx.into_bodies();
@@ -686,6 +691,7 @@ impl Incremental {
                 })
             })
             .collect();
+        let mut search_tokens = Vec::new();
         let rendered = (|| {
             let mut files =
                 html::render_only(&ctx, &|path| pages.contains(path), Some(&self.values))?;
@@ -693,8 +699,16 @@ impl Incremental {
                 let e = &site.events[i];
                 files.extend(ics::feeds(&ctx, e, vevents, &|path| feeds.contains(path)));
                 for (name, render_event) in EVENT_RENDERERS {
-                    if name != "feeds" {
-                        files.extend(render_event(&ctx, e));
+                    match name {
+                        "feeds" => {}
+                        // Only the sessions whose text changed are analysed again.
+                        "search" => {
+                            let (index, tokens) =
+                                search::render_event_reusing(&ctx, e, &self.search_tokens[i]);
+                            files.extend(index);
+                            search_tokens.push((i, tokens));
+                        }
+                        _ => files.extend(render_event(&ctx, e)),
                     }
                 }
             }
@@ -712,6 +726,9 @@ impl Incremental {
         }
         let rendered = files.len();
         let changes = self.keep(files);
+        for (i, tokens) in search_tokens {
+            self.search_tokens[i] = tokens;
+        }
         self.stale = false;
         Ok(Update {
             changes: Changes::Some(changes),
