@@ -622,7 +622,7 @@ impl EventValues {
             Subject::Day(d) => {
                 context.insert_value(
                     "day",
-                    DayView::new(base, event, *d).to_value(&self.sessions),
+                    Value::from_serializable(&DayView::new(base, event, *d, &self.sessions)),
                 );
             }
             Subject::Session(j) => {
@@ -630,27 +630,17 @@ impl EventValues {
             }
             Subject::Speaker(j) => {
                 let sp = &event.speakers[*j];
-                let mut speaker = std::collections::BTreeMap::new();
-                let mut put = |k: &'static str, v: Value| {
-                    speaker.insert(k, v);
+                let speaker = SpeakerView {
+                    slug: &sp.slug,
+                    name: &sp.name,
+                    affiliation: sp.affiliation.as_deref(),
+                    bio_html: sp.bio.as_deref().map(markdown::to_html),
+                    photo: sp.photo.as_deref(),
+                    links: sp.links.iter().map(LinkView::from).collect(),
+                    path: urls::speaker(event, &sp.slug),
+                    sessions: self.list(sp.sessions.iter().copied()),
                 };
-                put("slug", Value::from(sp.slug.as_str()));
-                put("name", Value::from(sp.name.as_str()));
-                put("affiliation", Value::from_serializable(&sp.affiliation));
-                put(
-                    "bio_html",
-                    Value::from_serializable(&sp.bio.as_deref().map(markdown::to_html)),
-                );
-                put("photo", Value::from_serializable(&sp.photo));
-                put(
-                    "links",
-                    Value::from_serializable(
-                        &sp.links.iter().map(LinkView::from).collect::<Vec<_>>(),
-                    ),
-                );
-                put("path", Value::from(urls::speaker(event, &sp.slug)));
-                put("sessions", self.list(sp.sessions.iter().copied()));
-                context.insert_value("speaker", Value::from(speaker));
+                context.insert_value("speaker", Value::from_serializable(&speaker));
             }
             Subject::Track(j) => {
                 context.insert_value("track", self.tracks[*j].clone());
@@ -664,6 +654,19 @@ impl EventValues {
             }
         }
     }
+}
+
+#[derive(Serialize)]
+struct SpeakerView<'a> {
+    slug: &'a str,
+    name: &'a str,
+    affiliation: Option<&'a str>,
+    bio_html: Option<String>,
+    photo: Option<&'a str>,
+    links: Vec<LinkView<'a>>,
+    path: String,
+    /// The speaker's sessions' shared values (a `Value` is taken as it is).
+    sessions: Value,
 }
 
 #[derive(Serialize)]
@@ -1029,6 +1032,10 @@ struct SessionView<'a> {
     uid: String,
     feed: FeedView,
     google_calendar_url: Option<String>,
+    /// [`Self::data_attributes_html`] and [`Self::time_html_string`],
+    /// ready-made and marked safe (a `Value` field is taken as it is).
+    data_attributes: Value,
+    time_html: Value,
 }
 
 impl<'a> SessionView<'a> {
@@ -1062,7 +1069,7 @@ impl<'a> SessionView<'a> {
             .start
             .as_ref()
             .map(|start| google_calendar_url(e, s, start, plain, &url));
-        SessionView {
+        let mut view = SessionView {
             slug: &s.slug,
             title: &s.title,
             url,
@@ -1109,32 +1116,25 @@ impl<'a> SessionView<'a> {
             feed: FeedView::new(base, urls::session_ics(e, s)),
             google_calendar_url,
             path,
-        }
+            data_attributes: Value::none(),
+            time_html: Value::none(),
+        };
+        view.data_attributes = Value::safe_string(&view.data_attributes_html());
+        view.time_html = Value::safe_string(&view.time_html_string());
+        view
     }
 }
 
 impl SessionView<'_> {
-    /// The template value, with the ready-made HTML of [`Self::data_attributes`]
-    /// and [`Self::time_html`] added (marked safe: they are escaped here).
+    /// The template value.
     fn to_value(&self) -> Value {
-        let mut map = Value::from_serializable(self)
-            .into_map()
-            .expect("a struct serializes to a map");
-        map.insert(
-            tera::value::Key::Str("data_attributes"),
-            Value::safe_string(&self.data_attributes()),
-        );
-        map.insert(
-            tera::value::Key::Str("time_html"),
-            Value::safe_string(&self.time_html()),
-        );
-        Value::from(map)
+        Value::from_serializable(self)
     }
 
     /// The `data-*` attributes confsite.js reads on a session element (see
     /// the default theme's README), as every template writes them. Ready
     /// made: they are most of what a session in a list costs to render.
-    fn data_attributes(&self) -> String {
+    fn data_attributes_html(&self) -> String {
         let mut out = String::with_capacity(200);
         let mut attr = |name: &str, value: &str| {
             if !out.is_empty() {
@@ -1172,7 +1172,7 @@ impl SessionView<'_> {
 
     /// `<time datetime="…">09:30</time>–<time datetime="…">10:00</time>`,
     /// the end only when there is one; empty for an unscheduled session.
-    fn time_html(&self) -> String {
+    fn time_html_string(&self) -> String {
         let mut out = String::new();
         if let (Some(iso), Some(clock)) = (&self.start, &self.start_time) {
             push_time(&mut out, iso, clock);
@@ -1225,43 +1225,35 @@ fn google_calendar_url(e: &Event, s: &Session, start: &Zoned, plain: &str, url: 
     .flatten()
     .collect::<Vec<_>>()
     .join(", ");
-    let mut link = String::with_capacity(details.len() * 2 + 300);
-    link.push_str("https://calendar.google.com/calendar/render?action=TEMPLATE&text=");
+    // Percent-encoded text is ASCII: the link is built as bytes.
+    let mut link: Vec<u8> = Vec::with_capacity(details.len() * 2 + 300);
+    link.extend_from_slice(b"https://calendar.google.com/calendar/render?action=TEMPLATE&text=");
     push_percent_encoded(&mut link, &s.title);
-    link.push_str("&dates=");
-    link.push_str(&crate::time::utc_basic(start.timestamp()));
-    link.push('/');
-    link.push_str(&crate::time::utc_basic(end.timestamp()));
-    link.push_str("&details=");
+    link.extend_from_slice(b"&dates=");
+    link.extend_from_slice(crate::time::utc_basic(start.timestamp()).as_bytes());
+    link.push(b'/');
+    link.extend_from_slice(crate::time::utc_basic(end.timestamp()).as_bytes());
+    link.extend_from_slice(b"&details=");
     push_percent_encoded(&mut link, &details);
-    link.push_str("&location=");
+    link.extend_from_slice(b"&location=");
     push_percent_encoded(&mut link, &location);
-    link.push_str("&ctz=");
+    link.extend_from_slice(b"&ctz=");
     push_percent_encoded(&mut link, &e.tz_name);
-    link
+    String::from_utf8(link).expect("ASCII only")
 }
 
 /// Appends `text` with every byte but ASCII letters and digits as `%XX`
 /// (what `percent_encoding::NON_ALPHANUMERIC` gives), without going
 /// through `fmt` a piece at a time.
-fn push_percent_encoded(out: &mut String, text: &str) {
+fn push_percent_encoded(out: &mut Vec<u8>, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    out.reserve(text.len());
-    let mut copied = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if !b.is_ascii_alphanumeric() {
-            // Runs of kept bytes are ASCII, so they start and end on
-            // character boundaries.
-            if copied < i {
-                out.push_str(&text[copied..i]);
-            }
-            let escaped = [b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]];
-            out.push_str(std::str::from_utf8(&escaped).expect("ASCII"));
-            copied = i + 1;
+    out.reserve(text.len() * 3);
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() {
+            out.push(b);
+        } else {
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
         }
-    }
-    if copied < text.len() {
-        out.push_str(&text[copied..]);
     }
 }
 
@@ -1286,12 +1278,9 @@ struct DayView {
     columns: Vec<GridColumn>,
     /// Total lanes over all rooms: the grid's column count besides the time column.
     lane_count: usize,
-    /// Added by [`DayView::to_value`], with the sessions' shared values.
-    #[serde(skip)]
     cells: Vec<GridCell>,
     /// The day's sessions in time order (the list view and small screens).
-    #[serde(skip)]
-    sessions: Vec<usize>,
+    sessions: Vec<Value>,
     previous: Option<String>,
     next: Option<String>,
 }
@@ -1314,9 +1303,10 @@ struct GridColumn {
     lanes: usize,
 }
 
-/// A session's place in the grid: `session` indexes `Event::sessions`.
+/// A session's place in the grid; `session` is its shared value.
+#[derive(Serialize)]
 struct GridCell {
-    session: usize,
+    session: Value,
     row_start: usize,
     row_end: usize,
     col_start: usize,
@@ -1324,32 +1314,9 @@ struct GridCell {
 }
 
 impl DayView {
-    /// The template value: the day's sessions are their shared values
-    /// (serialized once per build), not serialized again per day.
-    fn to_value(&self, sessions: &[Value]) -> Value {
-        let mut map = Value::from_serializable(self)
-            .into_map()
-            .expect("a struct serializes to a map");
-        let cells: Vec<Value> = self
-            .cells
-            .iter()
-            .map(|c| {
-                let mut cell = BTreeMap::new();
-                cell.insert("session", sessions[c.session].clone());
-                cell.insert("row_start", Value::from(c.row_start));
-                cell.insert("row_end", Value::from(c.row_end));
-                cell.insert("col_start", Value::from(c.col_start));
-                cell.insert("col_end", Value::from(c.col_end));
-                Value::from(cell)
-            })
-            .collect();
-        let list: Vec<Value> = self.sessions.iter().map(|&i| sessions[i].clone()).collect();
-        map.insert(tera::value::Key::Str("cells"), Value::from(cells));
-        map.insert(tera::value::Key::Str("sessions"), Value::from(list));
-        Value::from(map)
-    }
-
-    fn new(base: &str, e: &Event, date: Date) -> Self {
+    /// The grid and list of `date`; `sessions` are the event's sessions'
+    /// shared values (serialized once per build, not again per day).
+    fn new(base: &str, e: &Event, date: Date, sessions: &[Value]) -> Self {
         let day: Vec<usize> = e
             .sessions
             .iter()
@@ -1423,7 +1390,7 @@ impl DayView {
                 // A session alone in its time span takes the room's full width.
                 let alone = lanes == 1;
                 cells.push(GridCell {
-                    session: i,
+                    session: sessions[i].clone(),
                     row_start: start,
                     row_end: end,
                     col_start: if alone { next_line } else { next_line + lane },
@@ -1477,7 +1444,7 @@ impl DayView {
             lane_count: columns.iter().map(|c| c.lanes).sum(),
             columns,
             cells,
-            sessions: day,
+            sessions: day.iter().map(|&i| sessions[i].clone()).collect(),
             previous: pos
                 .and_then(|p| p.checked_sub(1))
                 .map(|p| urls::day(e, days[p])),
@@ -1562,8 +1529,9 @@ mod tests {
             "100%/x?y#z",
             "日本",
         ] {
-            let mut ours = String::from("x");
+            let mut ours = b"x".to_vec();
             push_percent_encoded(&mut ours, text);
+            let ours = String::from_utf8(ours).unwrap();
             let theirs =
                 percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC);
             assert_eq!(ours, format!("x{theirs}"));
