@@ -363,11 +363,12 @@ fn session_values_of(
     e: &Event,
     reuse: &(dyn Fn(&Session) -> Option<Value> + Sync),
 ) -> Vec<Value> {
+    let parts = SessionParts::new(e);
     e.sessions
         .par_iter()
         .zip(ctx.bodies().event(e))
         .map(|(s, body)| {
-            reuse(s).unwrap_or_else(|| SessionView::new(ctx.site, e, s, body).to_value())
+            reuse(s).unwrap_or_else(|| SessionView::new(ctx.site, e, s, body, &parts).to_value())
         })
         .collect()
 }
@@ -1003,7 +1004,8 @@ struct SessionView<'a> {
     path: String,
     url: String,
     kind: &'a str,
-    speakers: Vec<SpeakerOnSession<'a>>,
+    /// Shared values (see [`SessionParts`]) or ones of this session's own.
+    speakers: Vec<Value>,
     scheduled: bool,
     /// RFC 3339 in the event's zone, e.g. `2025-11-13T11:00:00-05:00`.
     start: Option<String>,
@@ -1011,15 +1013,15 @@ struct SessionView<'a> {
     /// UTC instants, for scripts.
     start_utc: Option<String>,
     end_utc: Option<String>,
-    date: Option<String>,
-    day_label: Option<String>,
-    day_path: Option<String>,
+    date: Option<Value>,
+    day_label: Option<Value>,
+    day_path: Option<Value>,
     /// `09:30` in the event's zone.
     start_time: Option<String>,
     end_time: Option<String>,
     duration_minutes: Option<i64>,
-    room: Option<LinkRef<'a>>,
-    tracks: Vec<LinkRef<'a>>,
+    room: Option<Value>,
+    tracks: Vec<Value>,
     tags: &'a [String],
     language: Option<&'a str>,
     level: Option<&'a str>,
@@ -1032,75 +1034,214 @@ struct SessionView<'a> {
     uid: String,
     feed: FeedView,
     google_calendar_url: Option<String>,
-    /// [`Self::data_attributes_html`] and [`Self::time_html_string`],
-    /// ready-made and marked safe (a `Value` field is taken as it is).
+    /// [`data_attributes`] and [`time_html`], ready-made and marked safe
+    /// (a `Value` field is taken as it is).
     data_attributes: Value,
     time_html: Value,
 }
 
+/// The parts of session values that many sessions have in common — a
+/// room, a track, a speaker as their page has them, a day — made once per
+/// event and shared (a clone is a pointer copy). Besides the work saved,
+/// pages then read the same few values again instead of thousands of copies.
+struct SessionParts<'a> {
+    rooms: HashMap<&'a str, (&'a crate::model::Room, Value)>,
+    tracks: HashMap<&'a str, (&'a crate::model::Track, Value)>,
+    speakers: HashMap<&'a str, (&'a crate::model::Speaker, Value)>,
+    days: HashMap<Date, DayParts>,
+}
+
+struct DayParts {
+    date: String,
+    date_value: Value,
+    label: Value,
+    path: Value,
+}
+
+impl<'a> SessionParts<'a> {
+    fn new(e: &'a Event) -> Self {
+        let link = |name: &str, slug: &str, path: String| {
+            Value::from_serializable(&LinkRef { name, slug, path })
+        };
+        SessionParts {
+            rooms: e
+                .rooms
+                .iter()
+                .map(|r| {
+                    (
+                        r.name.as_str(),
+                        (r, link(&r.name, &r.slug, urls::room(e, &r.slug))),
+                    )
+                })
+                .collect(),
+            tracks: e
+                .tracks
+                .iter()
+                .map(|t| {
+                    let value = link(&t.name, &t.slug, urls::track(e, &t.slug));
+                    (t.name.as_str(), (t, value))
+                })
+                .collect(),
+            speakers: e
+                .speakers
+                .iter()
+                .map(|sp| {
+                    let value = Value::from_serializable(&SpeakerOnSession {
+                        name: &sp.name,
+                        slug: &sp.slug,
+                        path: urls::speaker(e, &sp.slug),
+                        affiliation: sp.affiliation.as_deref(),
+                        role: None,
+                    });
+                    (sp.slug.as_str(), (sp, value))
+                })
+                .collect(),
+            days: e
+                .days()
+                .into_iter()
+                .map(|d| {
+                    let date = d.to_string();
+                    let parts = DayParts {
+                        date_value: Value::from(date.as_str()),
+                        date,
+                        label: Value::from(d.strftime("%A %-d %B %Y").to_string()),
+                        path: Value::from(urls::day(e, d)),
+                    };
+                    (d, parts)
+                })
+                .collect(),
+        }
+    }
+}
+
 impl<'a> SessionView<'a> {
-    fn new(site: &Site, e: &'a Event, s: &'a Session, body: &'a markdown::Body) -> Self {
+    fn new(
+        site: &Site,
+        e: &'a Event,
+        s: &'a Session,
+        body: &'a markdown::Body,
+        parts: &SessionParts,
+    ) -> Self {
         let base = &site.config.base_url;
         let path = urls::session(e, s);
         let url = urls::absolute(base, &path);
         let plain = &body.plain;
         let summary = markdown::excerpt(plain, 200);
-        let room = s.room.as_ref().map(|name| {
-            let slug = e.room(name).map_or("", |r| r.slug.as_str());
-            LinkRef {
-                path: urls::room(e, slug),
+        // Every name a session uses is in the event's lists; the fallbacks
+        // only keep an inconsistent model from panicking.
+        let room = s.room.as_deref().map(|name| match parts.rooms.get(name) {
+            Some((r, value)) => (r.slug.as_str(), name, value.clone()),
+            None => (
+                "",
                 name,
-                slug,
-            }
+                Value::from_serializable(&LinkRef {
+                    name,
+                    slug: "",
+                    path: urls::room(e, ""),
+                }),
+            ),
         });
-        let tracks = s
+        let tracks: Vec<(&str, Value)> = s
             .tracks
             .iter()
-            .map(|name| {
-                let slug = e.track(name).map_or("", |t| t.slug.as_str());
-                LinkRef {
-                    path: urls::track(e, slug),
-                    name,
-                    slug,
-                }
+            .map(|name| match parts.tracks.get(name.as_str()) {
+                Some((t, value)) => (t.slug.as_str(), value.clone()),
+                None => (
+                    "",
+                    Value::from_serializable(&LinkRef {
+                        name,
+                        slug: "",
+                        path: urls::track(e, ""),
+                    }),
+                ),
             })
             .collect();
+        let speakers = s
+            .speakers
+            .iter()
+            .map(|ss| match parts.speakers.get(ss.slug.as_str()) {
+                // As the speaker's page has them: the shared value.
+                Some((sp, value))
+                    if sp.name == ss.name
+                        && sp.affiliation == ss.affiliation
+                        && ss.role.is_none() =>
+                {
+                    value.clone()
+                }
+                _ => Value::from_serializable(&SpeakerOnSession {
+                    name: &ss.name,
+                    slug: &ss.slug,
+                    path: urls::speaker(e, &ss.slug),
+                    affiliation: ss.affiliation.as_deref(),
+                    role: ss.role.as_deref(),
+                }),
+            })
+            .collect();
+        let day = s.start.as_ref().map(|z| {
+            let date = z.date();
+            match parts.days.get(&date) {
+                Some(d) => (
+                    d.date.clone(),
+                    d.date_value.clone(),
+                    d.label.clone(),
+                    d.path.clone(),
+                ),
+                None => (
+                    date.to_string(),
+                    Value::from(date.to_string()),
+                    Value::from(date.strftime("%A %-d %B %Y").to_string()),
+                    Value::from(urls::day(e, date)),
+                ),
+            }
+        });
         let google_calendar_url = s
             .start
             .as_ref()
             .map(|start| google_calendar_url(e, s, start, plain, &url));
-        let mut view = SessionView {
+        let start = s.start.as_ref().map(crate::time::rfc3339);
+        let end = s.end.as_ref().map(crate::time::rfc3339);
+        let start_utc = s.start.as_ref().map(|z| z.timestamp().to_string());
+        let end_utc = s.end.as_ref().map(|z| z.timestamp().to_string());
+        let start_time = s.start.as_ref().map(|z| z.strftime("%H:%M").to_string());
+        let end_time = s.end.as_ref().map(|z| z.strftime("%H:%M").to_string());
+        let uid = session_uid(site, e, s);
+        let data_attributes = data_attributes(&Hooks {
+            slug: &s.slug,
+            uid: &uid,
+            start: start_utc.as_deref(),
+            end: end_utc.as_deref(),
+            room: room.as_ref().map(|(slug, name, _)| (*slug, *name)),
+            kind: &s.kind,
+            tracks: tracks.iter().map(|(slug, _)| *slug),
+            date: day.as_ref().map(|d| d.0.as_str()),
+        });
+        let time_html = time_html(
+            start.as_deref().zip(start_time.as_deref()),
+            end.as_deref().zip(end_time.as_deref()),
+        );
+        let (date, day_label, day_path) = match day {
+            Some((_, date, label, path)) => (Some(date), Some(label), Some(path)),
+            None => (None, None, None),
+        };
+        SessionView {
             slug: &s.slug,
             title: &s.title,
             url,
             kind: &s.kind,
-            speakers: s
-                .speakers
-                .iter()
-                .map(|sp| SpeakerOnSession {
-                    name: &sp.name,
-                    slug: &sp.slug,
-                    path: urls::speaker(e, &sp.slug),
-                    affiliation: sp.affiliation.as_deref(),
-                    role: sp.role.as_deref(),
-                })
-                .collect(),
+            speakers,
             scheduled: s.is_scheduled(),
-            start: s.start.as_ref().map(crate::time::rfc3339),
-            end: s.end.as_ref().map(crate::time::rfc3339),
-            start_utc: s.start.as_ref().map(|z| z.timestamp().to_string()),
-            end_utc: s.end.as_ref().map(|z| z.timestamp().to_string()),
-            date: s.start.as_ref().map(|z| z.date().to_string()),
-            day_label: s
-                .start
-                .as_ref()
-                .map(|z| z.date().strftime("%A %-d %B %Y").to_string()),
-            day_path: s.start.as_ref().map(|z| urls::day(e, z.date())),
-            start_time: s.start.as_ref().map(|z| z.strftime("%H:%M").to_string()),
-            end_time: s.end.as_ref().map(|z| z.strftime("%H:%M").to_string()),
+            start,
+            end,
+            start_utc,
+            end_utc,
+            date,
+            day_label,
+            day_path,
+            start_time,
+            end_time,
             duration_minutes: s.duration.map(|d| d.as_mins()),
-            room,
-            tracks,
+            room: room.map(|(_, _, value)| value),
+            tracks: tracks.into_iter().map(|(_, value)| value).collect(),
             tags: &s.tags,
             language: s.language.as_deref(),
             level: s.level.as_deref(),
@@ -1112,16 +1253,13 @@ impl<'a> SessionView<'a> {
                 BodyKind::Notes => "notes",
             },
             summary,
-            uid: session_uid(site, e, s),
+            uid,
             feed: FeedView::new(base, urls::session_ics(e, s)),
             google_calendar_url,
             path,
-            data_attributes: Value::none(),
-            time_html: Value::none(),
-        };
-        view.data_attributes = Value::safe_string(&view.data_attributes_html());
-        view.time_html = Value::safe_string(&view.time_html_string());
-        view
+            data_attributes: Value::safe_string(&data_attributes),
+            time_html: Value::safe_string(&time_html),
+        }
     }
 }
 
@@ -1130,59 +1268,73 @@ impl SessionView<'_> {
     fn to_value(&self) -> Value {
         Value::from_serializable(self)
     }
+}
 
-    /// The `data-*` attributes confsite.js reads on a session element (see
-    /// the default theme's README), as every template writes them. Ready
-    /// made: they are most of what a session in a list costs to render.
-    fn data_attributes_html(&self) -> String {
-        let mut out = String::with_capacity(200);
-        let mut attr = |name: &str, value: &str| {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(name);
-            out.push_str("=\"");
-            push_escaped(&mut out, value);
-            out.push('"');
-        };
-        attr("data-session", self.slug);
-        attr("data-uid", &self.uid);
-        if let Some(start) = &self.start_utc {
-            attr("data-start", start);
+/// What [`data_attributes`] writes.
+struct Hooks<'a, T> {
+    slug: &'a str,
+    uid: &'a str,
+    start: Option<&'a str>,
+    end: Option<&'a str>,
+    /// Slug and name.
+    room: Option<(&'a str, &'a str)>,
+    kind: &'a str,
+    /// Slugs.
+    tracks: T,
+    date: Option<&'a str>,
+}
+
+/// The `data-*` attributes confsite.js reads on a session element (see the
+/// default theme's README), as every template writes them. Ready made:
+/// they are most of what a session in a list costs to render.
+fn data_attributes<'a>(hooks: &Hooks<'a, impl Iterator<Item = &'a str> + Clone>) -> String {
+    let mut out = String::with_capacity(200);
+    let mut attr = |name: &str, value: &str| {
+        if !out.is_empty() {
+            out.push(' ');
         }
-        if let Some(end) = &self.end_utc {
-            attr("data-end", end);
-        }
-        if let Some(room) = &self.room {
-            attr("data-room", room.slug);
-            attr("data-location", room.name);
-        }
-        attr("data-kind", self.kind);
-        let mut tracks = String::new();
-        for t in &self.tracks {
-            tracks.push_str(t.slug);
-            tracks.push(' ');
-        }
-        attr("data-tracks", &tracks);
-        if let Some(date) = &self.date {
-            attr("data-day", date);
-        }
-        out
+        out.push_str(name);
+        out.push_str("=\"");
+        push_escaped(&mut out, value);
+        out.push('"');
+    };
+    attr("data-session", hooks.slug);
+    attr("data-uid", hooks.uid);
+    if let Some(start) = hooks.start {
+        attr("data-start", start);
     }
+    if let Some(end) = hooks.end {
+        attr("data-end", end);
+    }
+    if let Some((slug, name)) = hooks.room {
+        attr("data-room", slug);
+        attr("data-location", name);
+    }
+    attr("data-kind", hooks.kind);
+    let mut tracks = String::new();
+    for slug in hooks.tracks.clone() {
+        tracks.push_str(slug);
+        tracks.push(' ');
+    }
+    attr("data-tracks", &tracks);
+    if let Some(date) = hooks.date {
+        attr("data-day", date);
+    }
+    out
+}
 
-    /// `<time datetime="…">09:30</time>–<time datetime="…">10:00</time>`,
-    /// the end only when there is one; empty for an unscheduled session.
-    fn time_html_string(&self) -> String {
-        let mut out = String::new();
-        if let (Some(iso), Some(clock)) = (&self.start, &self.start_time) {
+/// `<time datetime="…">09:30</time>–<time datetime="…">10:00</time>` from
+/// (ISO, clock) pairs, the end only when there is one; empty without a start.
+fn time_html(start: Option<(&str, &str)>, end: Option<(&str, &str)>) -> String {
+    let mut out = String::new();
+    if let Some((iso, clock)) = start {
+        push_time(&mut out, iso, clock);
+        if let Some((iso, clock)) = end {
+            out.push('–');
             push_time(&mut out, iso, clock);
-            if let (Some(iso), Some(clock)) = (&self.end, &self.end_time) {
-                out.push('–');
-                push_time(&mut out, iso, clock);
-            }
         }
-        out
     }
+    out
 }
 
 fn push_time(out: &mut String, iso: &str, clock: &str) {
@@ -1496,8 +1648,9 @@ mod tests {
         let e = &site.events[0];
         assert_eq!(e.sessions.len(), 3);
         let mut all = String::new();
+        let parts = SessionParts::new(e);
         for (s, body) in e.sessions.iter().zip(ctx.bodies().event(e)) {
-            let value = SessionView::new(&site, e, s, body).to_value();
+            let value = SessionView::new(&site, e, s, body, &parts).to_value();
             let mut context = Context::new();
             context.insert_value("s", value);
             let mut tera = Tera::new();
