@@ -942,8 +942,8 @@ impl<'a> EventView<'a> {
             session_count: e.sessions.len(),
             scheduled_count: e.scheduled().count(),
             unscheduled_count: e.unscheduled().count(),
-            starts_at: first.map(|z| z.timestamp().to_string()),
-            ends_at: last.map(|z| z.timestamp().to_string()),
+            starts_at: first.map(|z| crate::time::utc_iso(z.timestamp())),
+            ends_at: last.map(|z| crate::time::utc_iso(z.timestamp())),
             theme: &theme.name,
             extra: &e.extra,
         }
@@ -1200,10 +1200,13 @@ impl<'a> SessionView<'a> {
             .map(|start| google_calendar_url(e, s, start, plain, &url));
         let start = s.start.as_ref().map(crate::time::rfc3339);
         let end = s.end.as_ref().map(crate::time::rfc3339);
-        let start_utc = s.start.as_ref().map(|z| z.timestamp().to_string());
-        let end_utc = s.end.as_ref().map(|z| z.timestamp().to_string());
-        let start_time = s.start.as_ref().map(|z| z.strftime("%H:%M").to_string());
-        let end_time = s.end.as_ref().map(|z| z.strftime("%H:%M").to_string());
+        let start_utc = s
+            .start
+            .as_ref()
+            .map(|z| crate::time::utc_iso(z.timestamp()));
+        let end_utc = s.end.as_ref().map(|z| crate::time::utc_iso(z.timestamp()));
+        let start_time = s.start.as_ref().map(crate::time::hh_mm);
+        let end_time = s.end.as_ref().map(crate::time::hh_mm);
         let uid = session_uid(site, e, s);
         let data_attributes = data_attributes(&Hooks {
             slug: &s.slug,
@@ -1580,7 +1583,7 @@ impl DayView {
             .map(|(i, t)| {
                 let z = t.to_zoned(e.timezone.clone());
                 GridTime {
-                    label: z.strftime("%H:%M").to_string(),
+                    label: crate::time::hh_mm(&z),
                     iso: crate::time::rfc3339(&z),
                     line: i + 2,
                 }
