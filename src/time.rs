@@ -163,15 +163,97 @@ pub fn parse_duration(text: &str) -> Result<SignedDuration, String> {
     Ok(SignedDuration::from_mins(total))
 }
 
+// The formatters below write digits themselves: a build formats several
+// times per session for pages, feeds and exports, and jiff's strftime
+// interprets its format string each time. Anything outside the common case
+// (a year without four digits, an offset with seconds, a fraction of a
+// second) goes to jiff, so every result is exactly what jiff writes.
+
 /// `2025-11-13T11:00:00-05:00`: the form importers write and exports use.
 pub fn rfc3339(z: &Zoned) -> String {
-    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    let offset = z.offset().seconds();
+    let dt = z.datetime();
+    if !four_digit_year(dt) || offset % 60 != 0 {
+        return z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
+    }
+    let mut out = String::with_capacity(25);
+    push_iso(&mut out, dt);
+    out.push(if offset < 0 { '-' } else { '+' });
+    let minutes = offset.unsigned_abs() / 60;
+    push_two(&mut out, minutes / 60);
+    out.push(':');
+    push_two(&mut out, minutes % 60);
+    out
+}
+
+/// `2025-11-13T16:00:00Z`: an instant in UTC as jiff displays it.
+pub fn utc_iso(t: Timestamp) -> String {
+    let dt = jiff::tz::Offset::UTC.to_datetime(t);
+    if !four_digit_year(dt) || t.subsec_nanosecond() != 0 {
+        return t.to_string();
+    }
+    let mut out = String::with_capacity(20);
+    push_iso(&mut out, dt);
+    out.push('Z');
+    out
 }
 
 /// `20251113T160000Z`: RFC 5545 DATE-TIME in UTC ("form #2"), also what
 /// Google Calendar links take.
 pub fn utc_basic(t: Timestamp) -> String {
-    t.strftime("%Y%m%dT%H%M%SZ").to_string()
+    let dt = jiff::tz::Offset::UTC.to_datetime(t);
+    if !four_digit_year(dt) {
+        return t.strftime("%Y%m%dT%H%M%SZ").to_string();
+    }
+    let mut out = String::with_capacity(16);
+    push_four(&mut out, dt.year());
+    push_two(&mut out, dt.month().unsigned_abs().into());
+    push_two(&mut out, dt.day().unsigned_abs().into());
+    out.push('T');
+    push_two(&mut out, dt.hour().unsigned_abs().into());
+    push_two(&mut out, dt.minute().unsigned_abs().into());
+    push_two(&mut out, dt.second().unsigned_abs().into());
+    out.push('Z');
+    out
+}
+
+/// `09:30`: the time of day of `z`.
+pub fn hh_mm(z: &Zoned) -> String {
+    let mut out = String::with_capacity(5);
+    push_two(&mut out, z.hour().unsigned_abs().into());
+    out.push(':');
+    push_two(&mut out, z.minute().unsigned_abs().into());
+    out
+}
+
+fn four_digit_year(dt: DateTime) -> bool {
+    (0..=9999).contains(&dt.year())
+}
+
+/// `2025-11-13T11:00:00`.
+fn push_iso(out: &mut String, dt: DateTime) {
+    push_four(out, dt.year());
+    out.push('-');
+    push_two(out, dt.month().unsigned_abs().into());
+    out.push('-');
+    push_two(out, dt.day().unsigned_abs().into());
+    out.push('T');
+    push_two(out, dt.hour().unsigned_abs().into());
+    out.push(':');
+    push_two(out, dt.minute().unsigned_abs().into());
+    out.push(':');
+    push_two(out, dt.second().unsigned_abs().into());
+}
+
+fn push_two(out: &mut String, n: u32) {
+    out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+fn push_four(out: &mut String, year: i16) {
+    let y = year.unsigned_abs();
+    push_two(out, u32::from(y / 100));
+    push_two(out, u32::from(y % 100));
 }
 
 /// Formats a duration the way content pages write it: `30m`, `1h`, `1h30m`.
@@ -187,6 +269,43 @@ pub fn format_duration(d: SignedDuration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formatters_write_what_jiff_writes() {
+        let zones = [
+            "UTC",
+            "America/New_York",
+            "Asia/Kolkata",
+            "Pacific/Chatham",
+            // Offsets with seconds (local mean time before 1900).
+            "Europe/Amsterdam",
+            "Africa/Monrovia",
+        ];
+        let instants = [
+            "0001-01-01T00:00:00Z",
+            "1850-06-01T12:34:56Z",
+            "1969-12-31T23:59:59Z",
+            "2025-11-13T16:00:00Z",
+            "2025-03-30T01:00:00Z",
+            "2030-07-04T09:05:07.25Z",
+            "9999-12-30T20:00:00Z",
+            "-000001-06-01T00:00:00Z",
+        ];
+        for instant in instants {
+            let t: Timestamp = instant.parse().unwrap();
+            assert_eq!(utc_iso(t), t.to_string(), "{instant}");
+            assert_eq!(utc_basic(t), t.strftime("%Y%m%dT%H%M%SZ").to_string());
+            for name in zones {
+                let z = t.to_zoned(zone(name).unwrap());
+                assert_eq!(
+                    rfc3339(&z),
+                    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                    "{instant} {name}"
+                );
+                assert_eq!(hh_mm(&z), z.strftime("%H:%M").to_string());
+            }
+        }
+    }
 
     fn ny() -> TimeZone {
         zone("America/New_York").unwrap()

@@ -9,7 +9,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use super::{Finding, at, rule};
-use crate::model::Event;
+use crate::model::{Event, Source};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Aspect {
@@ -93,6 +93,10 @@ pub(super) fn suggest<'a>(
     best.map(|(_, c)| c)
 }
 
+/// Where a name is written: a page and its key. Turned into a file and
+/// line only for the names a finding is about (a few, among thousands).
+type Place<'a> = (&'a Source, &'static str);
+
 /// One way a name is written, and where.
 struct Spelling<'a> {
     name: &'a str,
@@ -100,7 +104,7 @@ struct Spelling<'a> {
     preferred: bool,
     /// Sessions that write it this way.
     uses: usize,
-    places: Vec<(PathBuf, usize)>,
+    places: Vec<Place<'a>>,
 }
 
 #[derive(Default)]
@@ -110,7 +114,7 @@ struct Spellings<'a> {
 }
 
 impl<'a> Spellings<'a> {
-    fn add(&mut self, name: &'a str, preferred: bool, used: bool, place: (PathBuf, usize)) {
+    fn add(&mut self, name: &'a str, preferred: bool, used: bool, place: Place<'a>) {
         let i = *self.index.entry(name).or_insert_with(|| {
             self.list.push(Spelling {
                 name,
@@ -124,7 +128,11 @@ impl<'a> Spellings<'a> {
         spelling.preferred |= preferred;
         spelling.uses += usize::from(used);
         // A session adds its places in a row, so repeats are adjacent.
-        if spelling.places.last() != Some(&place) {
+        if spelling
+            .places
+            .last()
+            .is_none_or(|&(source, key)| !std::ptr::eq(source, place.0) || key != place.1)
+        {
             spelling.places.push(place);
         }
     }
@@ -145,10 +153,17 @@ impl<'a> Spellings<'a> {
             group.sort_by_key(|s| std::cmp::Reverse((s.preferred, s.uses)));
             let (canonical, variants) = group.split_at(1);
             let canonical = &canonical[0];
+            let resolve = |&(source, key): &Place| at(source, key);
             for variant in variants {
-                let mut places = variant.places.clone();
-                if let Some(place) = canonical.places.first().filter(|p| !places.contains(p)) {
-                    places.push(place.clone());
+                let mut places: Vec<(PathBuf, usize)> =
+                    variant.places.iter().map(resolve).collect();
+                if let Some(place) = canonical
+                    .places
+                    .first()
+                    .map(resolve)
+                    .filter(|p| !places.contains(p))
+                {
+                    places.push(place);
                 }
                 findings.push(Finding::new(
                     rule,
@@ -171,13 +186,13 @@ pub(super) fn check(event: &Event, findings: &mut Vec<Finding>) {
     let mut rooms = Spellings::default();
     let rooms_declared = event.rooms.iter().any(|r| r.declared);
     for room in event.rooms.iter().filter(|r| r.declared) {
-        rooms.add(&room.name, true, false, at(&event.source, "rooms"));
+        rooms.add(&room.name, true, false, (&event.source, "rooms"));
     }
     for session in &event.sessions {
         if let Some(room) = &session.room
             && (!rooms_declared || rooms.index.contains_key(room.as_str()))
         {
-            rooms.add(room, false, true, at(&session.source, "room"));
+            rooms.add(room, false, true, (&session.source, "room"));
         }
     }
     rooms.findings(rule::ROOM_SPELLING, "room", findings);
@@ -185,12 +200,12 @@ pub(super) fn check(event: &Event, findings: &mut Vec<Finding>) {
     let mut tracks = Spellings::default();
     let tracks_declared = event.tracks.iter().any(|t| t.declared);
     for track in event.tracks.iter().filter(|t| t.declared) {
-        tracks.add(&track.name, true, false, at(&event.source, "tracks"));
+        tracks.add(&track.name, true, false, (&event.source, "tracks"));
     }
     for session in &event.sessions {
         for track in &session.tracks {
             if !tracks_declared || tracks.index.contains_key(track.as_str()) {
-                tracks.add(track, false, true, at(&session.source, "track"));
+                tracks.add(track, false, true, (&session.source, "track"));
             }
         }
     }
@@ -199,12 +214,12 @@ pub(super) fn check(event: &Event, findings: &mut Vec<Finding>) {
     let mut speakers = Spellings::default();
     for speaker in &event.speakers {
         if let Some(source) = &speaker.source {
-            speakers.add(&speaker.name, true, false, at(source, "name"));
+            speakers.add(&speaker.name, true, false, (source, "name"));
         }
     }
     for session in &event.sessions {
         for speaker in &session.speakers {
-            speakers.add(&speaker.name, false, true, at(&session.source, "speakers"));
+            speakers.add(&speaker.name, false, true, (&session.source, "speakers"));
         }
     }
     speakers.findings(rule::SPEAKER_SPELLING, "speaker", findings);

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use super::{Finding, at, names, rule};
-use crate::model::Event;
+use crate::model::{Event, Source};
 
 pub(super) fn check(event: &Event, findings: &mut Vec<Finding>) {
     // Only an event that lists its rooms (tracks) makes the list binding.
@@ -19,7 +19,7 @@ pub(super) fn check(event: &Event, findings: &mut Vec<Finding>) {
             .collect();
         let named = event.sessions.iter().filter_map(|s| {
             let room = s.room.as_deref()?;
-            Some((room, at(&s.source, "room")))
+            Some((room, &s.source))
         });
         undeclared(
             event,
@@ -38,11 +38,10 @@ pub(super) fn check(event: &Event, findings: &mut Vec<Finding>) {
             .filter(|t| t.declared)
             .map(|t| t.name.as_str())
             .collect();
-        let named = event.sessions.iter().flat_map(|s| {
-            s.tracks
-                .iter()
-                .map(|t| (t.as_str(), at(&s.source, "track")))
-        });
+        let named = event
+            .sessions
+            .iter()
+            .flat_map(|s| s.tracks.iter().map(|t| (t.as_str(), &s.source)));
         undeclared(
             event,
             "track",
@@ -73,13 +72,15 @@ fn undeclared<'a>(
     list_key: &str,
     rule: &'static str,
     declared: &[&str],
-    named: impl Iterator<Item = (&'a str, (PathBuf, usize))>,
+    named: impl Iterator<Item = (&'a str, &'a Source)>,
     findings: &mut Vec<Finding>,
 ) {
     let known: HashSet<&str> = declared.iter().copied().collect();
     let mut unknown: BTreeMap<&str, Vec<(PathBuf, usize)>> = BTreeMap::new();
-    for (name, place) in named {
+    for (name, source) in named {
         if !known.contains(name) {
+            // Where, only for the names reported.
+            let place = at(source, noun);
             let places = unknown.entry(name).or_default();
             if places.last() != Some(&place) {
                 places.push(place);

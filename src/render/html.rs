@@ -377,11 +377,12 @@ fn session_values_of(
     e: &Event,
     reuse: &(dyn Fn(&Session) -> Option<Value> + Sync),
 ) -> Vec<Value> {
+    let parts = SessionParts::new(e);
     e.sessions
         .par_iter()
         .zip(ctx.bodies().event(e))
         .map(|(s, body)| {
-            reuse(s).unwrap_or_else(|| SessionView::new(ctx.site, e, s, body).to_value())
+            reuse(s).unwrap_or_else(|| SessionView::new(ctx.site, e, s, body, &parts).to_value())
         })
         .collect()
 }
@@ -636,7 +637,7 @@ impl EventValues {
             Subject::Day(d) => {
                 context.insert_value(
                     "day",
-                    DayView::new(base, event, *d).to_value(&self.sessions),
+                    Value::from_serializable(&DayView::new(base, event, *d, &self.sessions)),
                 );
             }
             Subject::Session(j) => {
@@ -644,27 +645,17 @@ impl EventValues {
             }
             Subject::Speaker(j) => {
                 let sp = &event.speakers[*j];
-                let mut speaker = std::collections::BTreeMap::new();
-                let mut put = |k: &'static str, v: Value| {
-                    speaker.insert(k, v);
+                let speaker = SpeakerView {
+                    slug: &sp.slug,
+                    name: &sp.name,
+                    affiliation: sp.affiliation.as_deref(),
+                    bio_html: sp.bio.as_deref().map(markdown::to_html),
+                    photo: sp.photo.as_deref(),
+                    links: sp.links.iter().map(LinkView::from).collect(),
+                    path: urls::speaker(event, &sp.slug),
+                    sessions: self.list(sp.sessions.iter().copied()),
                 };
-                put("slug", Value::from(sp.slug.as_str()));
-                put("name", Value::from(sp.name.as_str()));
-                put("affiliation", Value::from_serializable(&sp.affiliation));
-                put(
-                    "bio_html",
-                    Value::from_serializable(&sp.bio.as_deref().map(markdown::to_html)),
-                );
-                put("photo", Value::from_serializable(&sp.photo));
-                put(
-                    "links",
-                    Value::from_serializable(
-                        &sp.links.iter().map(LinkView::from).collect::<Vec<_>>(),
-                    ),
-                );
-                put("path", Value::from(urls::speaker(event, &sp.slug)));
-                put("sessions", self.list(sp.sessions.iter().copied()));
-                context.insert_value("speaker", Value::from(speaker));
+                context.insert_value("speaker", Value::from_serializable(&speaker));
             }
             Subject::Track(j) => {
                 context.insert_value("track", self.tracks[*j].clone());
@@ -678,6 +669,19 @@ impl EventValues {
             }
         }
     }
+}
+
+#[derive(Serialize)]
+struct SpeakerView<'a> {
+    slug: &'a str,
+    name: &'a str,
+    affiliation: Option<&'a str>,
+    bio_html: Option<String>,
+    photo: Option<&'a str>,
+    links: Vec<LinkView<'a>>,
+    path: String,
+    /// The speaker's sessions' shared values (a `Value` is taken as it is).
+    sessions: Value,
 }
 
 #[derive(Serialize)]
@@ -952,8 +956,8 @@ impl<'a> EventView<'a> {
             session_count: e.sessions.len(),
             scheduled_count: e.scheduled().count(),
             unscheduled_count: e.unscheduled().count(),
-            starts_at: first.map(|z| z.timestamp().to_string()),
-            ends_at: last.map(|z| z.timestamp().to_string()),
+            starts_at: first.map(|z| crate::time::utc_iso(z.timestamp())),
+            ends_at: last.map(|z| crate::time::utc_iso(z.timestamp())),
             theme: &theme.name,
             extra: &e.extra,
         }
@@ -1014,7 +1018,8 @@ struct SessionView<'a> {
     path: String,
     url: String,
     kind: &'a str,
-    speakers: Vec<SpeakerOnSession<'a>>,
+    /// Shared values (see [`SessionParts`]) or ones of this session's own.
+    speakers: Vec<Value>,
     scheduled: bool,
     /// RFC 3339 in the event's zone, e.g. `2025-11-13T11:00:00-05:00`.
     start: Option<String>,
@@ -1022,15 +1027,15 @@ struct SessionView<'a> {
     /// UTC instants, for scripts.
     start_utc: Option<String>,
     end_utc: Option<String>,
-    date: Option<String>,
-    day_label: Option<String>,
-    day_path: Option<String>,
+    date: Option<Value>,
+    day_label: Option<Value>,
+    day_path: Option<Value>,
     /// `09:30` in the event's zone.
     start_time: Option<String>,
     end_time: Option<String>,
     duration_minutes: Option<i64>,
-    room: Option<LinkRef<'a>>,
-    tracks: Vec<LinkRef<'a>>,
+    room: Option<Value>,
+    tracks: Vec<Value>,
     tags: &'a [String],
     language: Option<&'a str>,
     level: Option<&'a str>,
@@ -1043,71 +1048,217 @@ struct SessionView<'a> {
     uid: String,
     feed: FeedView,
     google_calendar_url: Option<String>,
+    /// [`data_attributes`] and [`time_html`], ready-made and marked safe
+    /// (a `Value` field is taken as it is).
+    data_attributes: Value,
+    time_html: Value,
+}
+
+/// The parts of session values that many sessions have in common — a
+/// room, a track, a speaker as their page has them, a day — made once per
+/// event and shared (a clone is a pointer copy). Besides the work saved,
+/// pages then read the same few values again instead of thousands of copies.
+struct SessionParts<'a> {
+    rooms: HashMap<&'a str, (&'a crate::model::Room, Value)>,
+    tracks: HashMap<&'a str, (&'a crate::model::Track, Value)>,
+    speakers: HashMap<&'a str, (&'a crate::model::Speaker, Value)>,
+    days: HashMap<Date, DayParts>,
+}
+
+struct DayParts {
+    date: String,
+    date_value: Value,
+    label: Value,
+    path: Value,
+}
+
+impl<'a> SessionParts<'a> {
+    fn new(e: &'a Event) -> Self {
+        let link = |name: &str, slug: &str, path: String| {
+            Value::from_serializable(&LinkRef { name, slug, path })
+        };
+        SessionParts {
+            rooms: e
+                .rooms
+                .iter()
+                .map(|r| {
+                    (
+                        r.name.as_str(),
+                        (r, link(&r.name, &r.slug, urls::room(e, &r.slug))),
+                    )
+                })
+                .collect(),
+            tracks: e
+                .tracks
+                .iter()
+                .map(|t| {
+                    let value = link(&t.name, &t.slug, urls::track(e, &t.slug));
+                    (t.name.as_str(), (t, value))
+                })
+                .collect(),
+            speakers: e
+                .speakers
+                .iter()
+                .map(|sp| {
+                    let value = Value::from_serializable(&SpeakerOnSession {
+                        name: &sp.name,
+                        slug: &sp.slug,
+                        path: urls::speaker(e, &sp.slug),
+                        affiliation: sp.affiliation.as_deref(),
+                        role: None,
+                    });
+                    (sp.slug.as_str(), (sp, value))
+                })
+                .collect(),
+            days: e
+                .days()
+                .into_iter()
+                .map(|d| {
+                    let date = d.to_string();
+                    let parts = DayParts {
+                        date_value: Value::from(date.as_str()),
+                        date,
+                        label: Value::from(d.strftime("%A %-d %B %Y").to_string()),
+                        path: Value::from(urls::day(e, d)),
+                    };
+                    (d, parts)
+                })
+                .collect(),
+        }
+    }
 }
 
 impl<'a> SessionView<'a> {
-    fn new(site: &Site, e: &'a Event, s: &'a Session, body: &'a markdown::Body) -> Self {
+    fn new(
+        site: &Site,
+        e: &'a Event,
+        s: &'a Session,
+        body: &'a markdown::Body,
+        parts: &SessionParts,
+    ) -> Self {
         let base = &site.config.base_url;
         let path = urls::session(e, s);
         let url = urls::absolute(base, &path);
         let plain = &body.plain;
         let summary = markdown::excerpt(plain, 200);
-        let room = s.room.as_ref().map(|name| {
-            let slug = e.room(name).map_or("", |r| r.slug.as_str());
-            LinkRef {
-                path: urls::room(e, slug),
+        // Every name a session uses is in the event's lists; the fallbacks
+        // only keep an inconsistent model from panicking.
+        let room = s.room.as_deref().map(|name| match parts.rooms.get(name) {
+            Some((r, value)) => (r.slug.as_str(), name, value.clone()),
+            None => (
+                "",
                 name,
-                slug,
-            }
+                Value::from_serializable(&LinkRef {
+                    name,
+                    slug: "",
+                    path: urls::room(e, ""),
+                }),
+            ),
         });
-        let tracks = s
+        let tracks: Vec<(&str, Value)> = s
             .tracks
             .iter()
-            .map(|name| {
-                let slug = e.track(name).map_or("", |t| t.slug.as_str());
-                LinkRef {
-                    path: urls::track(e, slug),
-                    name,
-                    slug,
-                }
+            .map(|name| match parts.tracks.get(name.as_str()) {
+                Some((t, value)) => (t.slug.as_str(), value.clone()),
+                None => (
+                    "",
+                    Value::from_serializable(&LinkRef {
+                        name,
+                        slug: "",
+                        path: urls::track(e, ""),
+                    }),
+                ),
             })
             .collect();
+        let speakers = s
+            .speakers
+            .iter()
+            .map(|ss| match parts.speakers.get(ss.slug.as_str()) {
+                // As the speaker's page has them: the shared value.
+                Some((sp, value))
+                    if sp.name == ss.name
+                        && sp.affiliation == ss.affiliation
+                        && ss.role.is_none() =>
+                {
+                    value.clone()
+                }
+                _ => Value::from_serializable(&SpeakerOnSession {
+                    name: &ss.name,
+                    slug: &ss.slug,
+                    path: urls::speaker(e, &ss.slug),
+                    affiliation: ss.affiliation.as_deref(),
+                    role: ss.role.as_deref(),
+                }),
+            })
+            .collect();
+        let day = s.start.as_ref().map(|z| {
+            let date = z.date();
+            match parts.days.get(&date) {
+                Some(d) => (
+                    d.date.clone(),
+                    d.date_value.clone(),
+                    d.label.clone(),
+                    d.path.clone(),
+                ),
+                None => (
+                    date.to_string(),
+                    Value::from(date.to_string()),
+                    Value::from(date.strftime("%A %-d %B %Y").to_string()),
+                    Value::from(urls::day(e, date)),
+                ),
+            }
+        });
         let google_calendar_url = s
             .start
             .as_ref()
             .map(|start| google_calendar_url(e, s, start, plain, &url));
+        let start = s.start.as_ref().map(crate::time::rfc3339);
+        let end = s.end.as_ref().map(crate::time::rfc3339);
+        let start_utc = s
+            .start
+            .as_ref()
+            .map(|z| crate::time::utc_iso(z.timestamp()));
+        let end_utc = s.end.as_ref().map(|z| crate::time::utc_iso(z.timestamp()));
+        let start_time = s.start.as_ref().map(crate::time::hh_mm);
+        let end_time = s.end.as_ref().map(crate::time::hh_mm);
+        let uid = session_uid(site, e, s);
+        let data_attributes = data_attributes(&Hooks {
+            slug: &s.slug,
+            uid: &uid,
+            start: start_utc.as_deref(),
+            end: end_utc.as_deref(),
+            room: room.as_ref().map(|(slug, name, _)| (*slug, *name)),
+            kind: &s.kind,
+            tracks: tracks.iter().map(|(slug, _)| *slug),
+            date: day.as_ref().map(|d| d.0.as_str()),
+        });
+        let time_html = time_html(
+            start.as_deref().zip(start_time.as_deref()),
+            end.as_deref().zip(end_time.as_deref()),
+        );
+        let (date, day_label, day_path) = match day {
+            Some((_, date, label, path)) => (Some(date), Some(label), Some(path)),
+            None => (None, None, None),
+        };
         SessionView {
             slug: &s.slug,
             title: &s.title,
             url,
             kind: &s.kind,
-            speakers: s
-                .speakers
-                .iter()
-                .map(|sp| SpeakerOnSession {
-                    name: &sp.name,
-                    slug: &sp.slug,
-                    path: urls::speaker(e, &sp.slug),
-                    affiliation: sp.affiliation.as_deref(),
-                    role: sp.role.as_deref(),
-                })
-                .collect(),
+            speakers,
             scheduled: s.is_scheduled(),
-            start: s.start.as_ref().map(crate::time::rfc3339),
-            end: s.end.as_ref().map(crate::time::rfc3339),
-            start_utc: s.start.as_ref().map(|z| z.timestamp().to_string()),
-            end_utc: s.end.as_ref().map(|z| z.timestamp().to_string()),
-            date: s.start.as_ref().map(|z| z.date().to_string()),
-            day_label: s
-                .start
-                .as_ref()
-                .map(|z| z.date().strftime("%A %-d %B %Y").to_string()),
-            day_path: s.start.as_ref().map(|z| urls::day(e, z.date())),
-            start_time: s.start.as_ref().map(|z| z.strftime("%H:%M").to_string()),
-            end_time: s.end.as_ref().map(|z| z.strftime("%H:%M").to_string()),
+            start,
+            end,
+            start_utc,
+            end_utc,
+            date,
+            day_label,
+            day_path,
+            start_time,
+            end_time,
             duration_minutes: s.duration.map(|d| d.as_mins()),
-            room,
-            tracks,
+            room: room.map(|(_, _, value)| value),
+            tracks: tracks.into_iter().map(|(_, value)| value).collect(),
             tags: &s.tags,
             language: s.language.as_deref(),
             level: s.level.as_deref(),
@@ -1119,84 +1270,88 @@ impl<'a> SessionView<'a> {
                 BodyKind::Notes => "notes",
             },
             summary,
-            uid: session_uid(site, e, s),
+            uid,
             feed: FeedView::new(base, urls::session_ics(e, s)),
             google_calendar_url,
             path,
+            data_attributes: Value::safe_string(&data_attributes),
+            time_html: Value::safe_string(&time_html),
         }
     }
 }
 
 impl SessionView<'_> {
-    /// The template value, with the ready-made HTML of [`Self::data_attributes`]
-    /// and [`Self::time_html`] added (marked safe: they are escaped here).
+    /// The template value.
     fn to_value(&self) -> Value {
-        let mut map = Value::from_serializable(self)
-            .into_map()
-            .expect("a struct serializes to a map");
-        map.insert(
-            tera::value::Key::Str("data_attributes"),
-            Value::safe_string(&self.data_attributes()),
-        );
-        map.insert(
-            tera::value::Key::Str("time_html"),
-            Value::safe_string(&self.time_html()),
-        );
-        Value::from(map)
+        Value::from_serializable(self)
     }
+}
 
-    /// The `data-*` attributes confsite.js reads on a session element (see
-    /// the default theme's README), as every template writes them. Ready
-    /// made: they are most of what a session in a list costs to render.
-    fn data_attributes(&self) -> String {
-        let mut out = String::with_capacity(200);
-        let mut attr = |name: &str, value: &str| {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(name);
-            out.push_str("=\"");
-            push_escaped(&mut out, value);
-            out.push('"');
-        };
-        attr("data-session", self.slug);
-        attr("data-uid", &self.uid);
-        if let Some(start) = &self.start_utc {
-            attr("data-start", start);
+/// What [`data_attributes`] writes.
+struct Hooks<'a, T> {
+    slug: &'a str,
+    uid: &'a str,
+    start: Option<&'a str>,
+    end: Option<&'a str>,
+    /// Slug and name.
+    room: Option<(&'a str, &'a str)>,
+    kind: &'a str,
+    /// Slugs.
+    tracks: T,
+    date: Option<&'a str>,
+}
+
+/// The `data-*` attributes confsite.js reads on a session element (see the
+/// default theme's README), as every template writes them. Ready made:
+/// they are most of what a session in a list costs to render.
+fn data_attributes<'a>(hooks: &Hooks<'a, impl Iterator<Item = &'a str> + Clone>) -> String {
+    let mut out = String::with_capacity(200);
+    let mut attr = |name: &str, value: &str| {
+        if !out.is_empty() {
+            out.push(' ');
         }
-        if let Some(end) = &self.end_utc {
-            attr("data-end", end);
-        }
-        if let Some(room) = &self.room {
-            attr("data-room", room.slug);
-            attr("data-location", room.name);
-        }
-        attr("data-kind", self.kind);
-        let mut tracks = String::new();
-        for t in &self.tracks {
-            tracks.push_str(t.slug);
-            tracks.push(' ');
-        }
-        attr("data-tracks", &tracks);
-        if let Some(date) = &self.date {
-            attr("data-day", date);
-        }
-        out
+        out.push_str(name);
+        out.push_str("=\"");
+        push_escaped(&mut out, value);
+        out.push('"');
+    };
+    attr("data-session", hooks.slug);
+    attr("data-uid", hooks.uid);
+    if let Some(start) = hooks.start {
+        attr("data-start", start);
     }
+    if let Some(end) = hooks.end {
+        attr("data-end", end);
+    }
+    if let Some((slug, name)) = hooks.room {
+        attr("data-room", slug);
+        attr("data-location", name);
+    }
+    attr("data-kind", hooks.kind);
+    let mut tracks = String::new();
+    for slug in hooks.tracks.clone() {
+        tracks.push_str(slug);
+        tracks.push(' ');
+    }
+    attr("data-tracks", &tracks);
+    if let Some(date) = hooks.date {
+        attr("data-day", date);
+    }
+    out
+}
 
-    /// `<time datetime="…">09:30</time>–<time datetime="…">10:00</time>`,
-    /// the end only when there is one; empty for an unscheduled session.
-    fn time_html(&self) -> String {
-        let mut out = String::new();
-        if let (Some(iso), Some(clock)) = (&self.start, &self.start_time) {
+/// `<time datetime="…">09:30</time>–<time datetime="…">10:00</time>` from
+/// (ISO, clock) pairs, the end only when there is one; empty without a start.
+fn time_html(start: Option<(&str, &str)>, end: Option<(&str, &str)>) -> String {
+    let mut out = String::new();
+    if let Some((iso, clock)) = start {
+        push_time(&mut out, iso, clock);
+        if let Some((iso, clock)) = end {
+            out.push('–');
             push_time(&mut out, iso, clock);
-            if let (Some(iso), Some(clock)) = (&self.end, &self.end_time) {
-                out.push('–');
-                push_time(&mut out, iso, clock);
-            }
         }
-        out
     }
+    out
 }
 
 fn push_time(out: &mut String, iso: &str, clock: &str) {
@@ -1239,43 +1394,35 @@ fn google_calendar_url(e: &Event, s: &Session, start: &Zoned, plain: &str, url: 
     .flatten()
     .collect::<Vec<_>>()
     .join(", ");
-    let mut link = String::with_capacity(details.len() * 2 + 300);
-    link.push_str("https://calendar.google.com/calendar/render?action=TEMPLATE&text=");
+    // Percent-encoded text is ASCII: the link is built as bytes.
+    let mut link: Vec<u8> = Vec::with_capacity(details.len() * 2 + 300);
+    link.extend_from_slice(b"https://calendar.google.com/calendar/render?action=TEMPLATE&text=");
     push_percent_encoded(&mut link, &s.title);
-    link.push_str("&dates=");
-    link.push_str(&crate::time::utc_basic(start.timestamp()));
-    link.push('/');
-    link.push_str(&crate::time::utc_basic(end.timestamp()));
-    link.push_str("&details=");
+    link.extend_from_slice(b"&dates=");
+    link.extend_from_slice(crate::time::utc_basic(start.timestamp()).as_bytes());
+    link.push(b'/');
+    link.extend_from_slice(crate::time::utc_basic(end.timestamp()).as_bytes());
+    link.extend_from_slice(b"&details=");
     push_percent_encoded(&mut link, &details);
-    link.push_str("&location=");
+    link.extend_from_slice(b"&location=");
     push_percent_encoded(&mut link, &location);
-    link.push_str("&ctz=");
+    link.extend_from_slice(b"&ctz=");
     push_percent_encoded(&mut link, &e.tz_name);
-    link
+    String::from_utf8(link).expect("ASCII only")
 }
 
 /// Appends `text` with every byte but ASCII letters and digits as `%XX`
 /// (what `percent_encoding::NON_ALPHANUMERIC` gives), without going
 /// through `fmt` a piece at a time.
-fn push_percent_encoded(out: &mut String, text: &str) {
+fn push_percent_encoded(out: &mut Vec<u8>, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    out.reserve(text.len());
-    let mut copied = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if !b.is_ascii_alphanumeric() {
-            // Runs of kept bytes are ASCII, so they start and end on
-            // character boundaries.
-            if copied < i {
-                out.push_str(&text[copied..i]);
-            }
-            let escaped = [b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]];
-            out.push_str(std::str::from_utf8(&escaped).expect("ASCII"));
-            copied = i + 1;
+    out.reserve(text.len() * 3);
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() {
+            out.push(b);
+        } else {
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
         }
-    }
-    if copied < text.len() {
-        out.push_str(&text[copied..]);
     }
 }
 
@@ -1300,12 +1447,9 @@ struct DayView {
     columns: Vec<GridColumn>,
     /// Total lanes over all rooms: the grid's column count besides the time column.
     lane_count: usize,
-    /// Added by [`DayView::to_value`], with the sessions' shared values.
-    #[serde(skip)]
     cells: Vec<GridCell>,
     /// The day's sessions in time order (the list view and small screens).
-    #[serde(skip)]
-    sessions: Vec<usize>,
+    sessions: Vec<Value>,
     previous: Option<String>,
     next: Option<String>,
 }
@@ -1328,9 +1472,10 @@ struct GridColumn {
     lanes: usize,
 }
 
-/// A session's place in the grid: `session` indexes `Event::sessions`.
+/// A session's place in the grid; `session` is its shared value.
+#[derive(Serialize)]
 struct GridCell {
-    session: usize,
+    session: Value,
     row_start: usize,
     row_end: usize,
     col_start: usize,
@@ -1338,32 +1483,9 @@ struct GridCell {
 }
 
 impl DayView {
-    /// The template value: the day's sessions are their shared values
-    /// (serialized once per build), not serialized again per day.
-    fn to_value(&self, sessions: &[Value]) -> Value {
-        let mut map = Value::from_serializable(self)
-            .into_map()
-            .expect("a struct serializes to a map");
-        let cells: Vec<Value> = self
-            .cells
-            .iter()
-            .map(|c| {
-                let mut cell = BTreeMap::new();
-                cell.insert("session", sessions[c.session].clone());
-                cell.insert("row_start", Value::from(c.row_start));
-                cell.insert("row_end", Value::from(c.row_end));
-                cell.insert("col_start", Value::from(c.col_start));
-                cell.insert("col_end", Value::from(c.col_end));
-                Value::from(cell)
-            })
-            .collect();
-        let list: Vec<Value> = self.sessions.iter().map(|&i| sessions[i].clone()).collect();
-        map.insert(tera::value::Key::Str("cells"), Value::from(cells));
-        map.insert(tera::value::Key::Str("sessions"), Value::from(list));
-        Value::from(map)
-    }
-
-    fn new(base: &str, e: &Event, date: Date) -> Self {
+    /// The grid and list of `date`; `sessions` are the event's sessions'
+    /// shared values (serialized once per build, not again per day).
+    fn new(base: &str, e: &Event, date: Date, sessions: &[Value]) -> Self {
         let day: Vec<usize> = e
             .sessions
             .iter()
@@ -1437,7 +1559,7 @@ impl DayView {
                 // A session alone in its time span takes the room's full width.
                 let alone = lanes == 1;
                 cells.push(GridCell {
-                    session: i,
+                    session: sessions[i].clone(),
                     row_start: start,
                     row_end: end,
                     col_start: if alone { next_line } else { next_line + lane },
@@ -1475,7 +1597,7 @@ impl DayView {
             .map(|(i, t)| {
                 let z = t.to_zoned(e.timezone.clone());
                 GridTime {
-                    label: z.strftime("%H:%M").to_string(),
+                    label: crate::time::hh_mm(&z),
                     iso: crate::time::rfc3339(&z),
                     line: i + 2,
                 }
@@ -1491,7 +1613,7 @@ impl DayView {
             lane_count: columns.iter().map(|c| c.lanes).sum(),
             columns,
             cells,
-            sessions: day,
+            sessions: day.iter().map(|&i| sessions[i].clone()).collect(),
             previous: pos
                 .and_then(|p| p.checked_sub(1))
                 .map(|p| urls::day(e, days[p])),
@@ -1543,8 +1665,9 @@ mod tests {
         let e = &site.events[0];
         assert_eq!(e.sessions.len(), 3);
         let mut all = String::new();
+        let parts = SessionParts::new(e);
         for (s, body) in e.sessions.iter().zip(ctx.bodies().event(e)) {
-            let value = SessionView::new(&site, e, s, body).to_value();
+            let value = SessionView::new(&site, e, s, body, &parts).to_value();
             let mut context = Context::new();
             context.insert_value("s", value);
             let mut tera = Tera::new();
@@ -1576,8 +1699,9 @@ mod tests {
             "100%/x?y#z",
             "日本",
         ] {
-            let mut ours = String::from("x");
+            let mut ours = b"x".to_vec();
             push_percent_encoded(&mut ours, text);
+            let ours = String::from_utf8(ours).unwrap();
             let theirs =
                 percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC);
             assert_eq!(ours, format!("x{theirs}"));

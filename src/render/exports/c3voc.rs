@@ -265,7 +265,7 @@ fn session_out<'a>(
         guid,
         slug: format!("{acronym}-{id}-{}", s.slug),
         date: rfc3339(start),
-        start: start.strftime("%H:%M").to_string(),
+        start: crate::time::hh_mm(start),
         end: s.end.as_ref().map(rfc3339),
         duration_minutes: s
             .end

@@ -166,6 +166,7 @@ pub fn feeds(
         });
     }
     feeds.retain(|feed| keep(&feed.path));
+    let frame = Frame::new(ctx, event);
     feeds
         .into_par_iter()
         .map(|feed| {
@@ -174,32 +175,65 @@ pub fn feeds(
                 .iter()
                 .filter_map(|&i| vevents[i].as_deref())
                 .collect();
-            let text = calendar(ctx, event, &feed.name, &feed.path, &blocks);
+            let text = calendar(ctx, &frame, &feed.name, &feed.path, &blocks);
             OutputFile::new(feed.path, text)
         })
         .collect()
 }
 
+/// The content lines every feed of an event has in common, written once:
+/// with thousands of speaker and session feeds, the header was a fair part
+/// of what a small feed costs.
+struct Frame {
+    /// `BEGIN` to `METHOD`.
+    start: String,
+    /// `X-WR-TIMEZONE` and `URL`.
+    zone_and_home: String,
+    /// `REFRESH-INTERVAL` and `X-PUBLISHED-TTL`.
+    refresh: String,
+}
+
+impl Frame {
+    fn new(ctx: &RenderContext, event: &Event) -> Self {
+        let mut start = Lines::default();
+        start.raw("BEGIN", "VCALENDAR");
+        start.raw("VERSION", "2.0");
+        start.text(
+            "PRODID",
+            concat!("-//confsite//confsite ", env!("CARGO_PKG_VERSION"), "//EN"),
+        );
+        start.raw("CALSCALE", "GREGORIAN");
+        start.raw("METHOD", "PUBLISH");
+        let mut zone_and_home = Lines::default();
+        zone_and_home.text("X-WR-TIMEZONE", &event.tz_name);
+        zone_and_home.raw(
+            "URL",
+            &urls::absolute(&ctx.site.config.base_url, &urls::event_home(event)),
+        );
+        let mut refresh = Lines::default();
+        refresh.raw("REFRESH-INTERVAL;VALUE=DURATION", REFRESH);
+        refresh.raw("X-PUBLISHED-TTL", REFRESH);
+        Frame {
+            start: start.finish(),
+            zone_and_home: zone_and_home.finish(),
+            refresh: refresh.finish(),
+        }
+    }
+}
+
 /// One `VCALENDAR` with the calendar-level properties and `events`.
-fn calendar(ctx: &RenderContext, event: &Event, name: &str, path: &str, events: &[&str]) -> String {
-    let base = &ctx.site.config.base_url;
+fn calendar(ctx: &RenderContext, frame: &Frame, name: &str, path: &str, events: &[&str]) -> String {
     // Header and footer take well under 1 KiB: one allocation for the whole feed.
     let mut l = Lines::with_capacity(1024 + events.iter().map(|e| e.len()).sum::<usize>());
-    l.raw("BEGIN", "VCALENDAR");
-    l.raw("VERSION", "2.0");
-    l.text(
-        "PRODID",
-        concat!("-//confsite//confsite ", env!("CARGO_PKG_VERSION"), "//EN"),
-    );
-    l.raw("CALSCALE", "GREGORIAN");
-    l.raw("METHOD", "PUBLISH");
+    l.append(&frame.start);
     l.text("X-WR-CALNAME", name);
     l.text("NAME", name);
-    l.text("X-WR-TIMEZONE", &event.tz_name);
-    l.raw("URL", &urls::absolute(base, &urls::event_home(event)));
-    l.raw("SOURCE;VALUE=URI", &urls::absolute(base, path));
-    l.raw("REFRESH-INTERVAL;VALUE=DURATION", REFRESH);
-    l.raw("X-PUBLISHED-TTL", REFRESH);
+    l.append(&frame.zone_and_home);
+    l.raw(
+        "SOURCE;VALUE=URI",
+        &urls::absolute(&ctx.site.config.base_url, path),
+    );
+    l.append(&frame.refresh);
     for e in events {
         l.append(e);
     }
