@@ -11,7 +11,8 @@
 //! pages only those pages are read again, and only the files that can
 //! depend on them are rendered again (their pages and feeds, their
 //! speakers', day's, tracks' and room's pages and feeds, the event's lists,
-//! exports and search index). Anything else rebuilds everything.
+//! exports and search index, for which only the edited sessions are
+//! analysed again). Anything else rebuilds everything.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -297,8 +298,8 @@ pub struct Update {
 }
 
 /// A site kept in memory between rebuilds: the model, the rendered
-/// Markdown and feed entries, and what every page shares, so an edit of a
-/// session page re-renders only what depends on it.
+/// Markdown, feed entries and search tokens, and what every page shares, so
+/// an edit of a session page re-renders only what depends on it.
 pub struct Incremental {
     options: BuildOptions,
     live: LiveSite,
