@@ -11,11 +11,12 @@
 //! pages only those pages are read again, and only the files that can
 //! depend on them are rendered again (their pages and feeds, their
 //! speakers', day's, tracks' and room's pages and feeds, the event's lists,
-//! exports and search index). Anything else rebuilds everything. An
-//! incremental rebuild takes two steps: the edited sessions' own pages
-//! first, published at once with the reload signal, then everything else
-//! that shows them; a request for a file of the second step waits until it
-//! is ready, so nothing stale is ever served.
+//! exports and search index, for which only the edited sessions are
+//! analysed again). Anything else rebuilds everything. An incremental
+//! rebuild takes two steps: the edited sessions' own pages first, published
+//! at once with the reload signal, then everything else that shows them; a
+//! request for a file of the second step waits until it is ready, so
+//! nothing stale is ever served.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -363,8 +364,8 @@ pub struct Update {
 }
 
 /// A site kept in memory between rebuilds: the model, the rendered
-/// Markdown and feed entries, and what every page shares, so an edit of a
-/// session page re-renders only what depends on it.
+/// Markdown, feed entries and search tokens, and what every page shares, so
+/// an edit of a session page re-renders only what depends on it.
 pub struct Incremental {
     options: BuildOptions,
     live: LiveSite,

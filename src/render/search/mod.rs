@@ -16,11 +16,12 @@
 //!
 //! elasticlunr-rs does the linguistics: its English tokenizer and pipeline
 //! turn each session's fields into tokens, per session on every core
-//! ([`analyze`]). The inverted index and its JSON text are ours ([`write`]):
-//! the same text elasticlunr-rs's `Index` gives (the tests compare them
-//! byte for byte), written in parts on every core instead of through a tree
-//! of JSON values. A session's tokens can be kept ([`TokenCache`]) so that
-//! `serve` indexes only the sessions an edit changed.
+//! (module `analyze`). The inverted index and its JSON text are ours
+//! (module `write`): the same text elasticlunr-rs's `Index` gives (the
+//! tests compare them byte for byte), written in parts on every core
+//! instead of through a tree of JSON values. A session's tokens can be kept
+//! ([`TokenCache`]) so that `serve` analyses only the sessions an edit
+//! changed.
 
 mod analyze;
 mod write;
@@ -109,9 +110,10 @@ fn plain_texts<'a>(ctx: &'a RenderContext, event: &Event) -> Vec<&'a str> {
 
 /// `search_index.json` and `search_index.js` from the index's parts.
 fn files(event: &Event, parts: &[Vec<u8>]) -> Vec<OutputFile> {
+    let (json, script) = rayon::join(|| parts.concat(), || write::script(parts));
     vec![
-        OutputFile::new(urls::search_index(event), parts.concat()),
-        OutputFile::new(urls::search_index_js(event), write::script(parts)),
+        OutputFile::new(urls::search_index(event), json),
+        OutputFile::new(urls::search_index_js(event), script),
     ]
 }
 

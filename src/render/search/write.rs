@@ -67,6 +67,7 @@ pub fn index_parts(docs: &[Document], tokens: &Tokens) -> Vec<Vec<u8>> {
         })
         .collect();
     let mut written = written.into_iter();
+    let mut store = Some(store);
 
     let mut parts = Vec::new();
     let mut head = b"{".to_vec();
@@ -79,7 +80,7 @@ pub fn index_parts(docs: &[Document], tokens: &Tokens) -> Vec<Vec<u8>> {
         match key.as_str() {
             "documentStore" => {
                 parts.push(std::mem::take(&mut head));
-                parts.push(store.clone());
+                parts.extend(store.take());
             }
             "index" => {
                 head.push(b'{');
