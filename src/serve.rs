@@ -473,7 +473,13 @@ impl Incremental {
                     .collect()
             })
             .collect();
-        self.search_tokens = vec![search::TokenCache::default(); site.events.len()];
+        // Analysed once more here so that even the first edit re-analyses
+        // only the edited sessions.
+        self.search_tokens = site
+            .events
+            .iter()
+            .map(|e| search::render_event_reusing(&ctx, e, &search::TokenCache::default()).1)
+            .collect();
         self.shared = html::shared_value(&ctx);
         self.values = html::session_values(&ctx, None);
         self.bodies = ctx.into_bodies();
