@@ -475,23 +475,9 @@ fn carry_over_foreign_files(
     Ok(())
 }
 
-/// Removes a directory tree, its top-level directories in parallel: the
-/// kernel serialises unlinks within one directory, not across them.
-fn remove_tree(root: &Path) -> io::Result<()> {
-    let mut dirs = Vec::new();
-    for entry in fs::read_dir(root)? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() {
-            dirs.push(entry.path());
-        } else {
-            fs::remove_file(entry.path())?;
-        }
-    }
-    dirs.par_iter().try_for_each(remove_dir_parallel)?;
-    fs::remove_dir(root)
-}
-
-fn remove_dir_parallel(dir: &PathBuf) -> io::Result<()> {
+/// Removes a directory tree, its subdirectories in parallel: the kernel
+/// serialises unlinks within one directory, not across them.
+fn remove_tree(dir: &Path) -> io::Result<()> {
     let mut subdirs = Vec::new();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
@@ -501,7 +487,7 @@ fn remove_dir_parallel(dir: &PathBuf) -> io::Result<()> {
             fs::remove_file(entry.path())?;
         }
     }
-    subdirs.par_iter().try_for_each(remove_dir_parallel)?;
+    subdirs.par_iter().try_for_each(|d| remove_tree(d))?;
     fs::remove_dir(dir)
 }
 
