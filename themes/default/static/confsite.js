@@ -344,7 +344,13 @@
     }
     form.hidden = false;
     form.addEventListener('change', apply);
-    form.addEventListener('reset', () => setTimeout(apply));
+    // Clear the choices here rather than after the browser's own reset, so the
+    // list is already filtered again when the click handler returns.
+    form.addEventListener('reset', (e) => {
+      e.preventDefault();
+      for (const sel of selects) sel.value = '';
+      apply();
+    });
     form.addEventListener('submit', (e) => e.preventDefault());
     exportButton.addEventListener('click', () => {
       const name = [EVENT].concat(Object.values(active)).join('-');
