@@ -26,10 +26,16 @@ pub struct Body {
 }
 
 impl Body {
+    /// The Markdown is parsed once for both forms.
     pub fn new(markdown: &str) -> Self {
+        let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
         Body {
-            html: to_html(markdown),
-            plain: to_plain_text(markdown),
+            html: if markdown.trim().is_empty() {
+                String::new()
+            } else {
+                html_of(markdown.len(), events.iter().cloned())
+            },
+            plain: plain_text_of(markdown.len(), events),
         }
     }
 }
@@ -195,9 +201,14 @@ pub fn to_html(markdown: &str) -> String {
     if markdown.trim().is_empty() {
         return String::new();
     }
-    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
+    html_of(markdown.len(), Parser::new_ext(markdown, options()))
+}
+
+/// [`to_html`] of parsed Markdown (`len` bytes of it).
+fn html_of<'a>(len: usize, events: impl Iterator<Item = Event<'a>>) -> String {
+    let mut raw = String::with_capacity(len * 3 / 2);
     let mut plain = true;
-    let events = Parser::new_ext(markdown, options()).inspect(|e| plain &= is_plain(e));
+    let events = events.inspect(|e| plain &= is_plain(e));
     html::push_html(&mut raw, events);
     // Markdown without raw HTML, links or images gives only tags the
     // sanitiser keeps as they are; it would parse the HTML and write back
@@ -243,9 +254,14 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// Renders Markdown to plain text: paragraphs separated by a blank line,
 /// list items on their own lines with `- `, no markup and no raw HTML.
 pub fn to_plain_text(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len());
+    plain_text_of(markdown.len(), Parser::new_ext(markdown, options()))
+}
+
+/// [`to_plain_text`] of parsed Markdown (`len` bytes of it).
+fn plain_text_of<'a>(len: usize, events: impl IntoIterator<Item = Event<'a>>) -> String {
+    let mut out = String::with_capacity(len);
     let mut list_depth = 0usize;
-    for event in Parser::new_ext(markdown, options()) {
+    for event in events {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak => out.push(' '),
