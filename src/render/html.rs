@@ -545,6 +545,9 @@ struct EventValues {
     rooms: Vec<Value>,
     /// Session views as values, in the event's order.
     sessions: Vec<Value>,
+    /// All of them as one list value, shared by the pages that list every
+    /// session (a list of its own per page would touch each session twice).
+    all_sessions: Value,
     /// Indexes of the sessions of each track and each room.
     by_track: Vec<Vec<usize>>,
     by_room: Vec<Vec<usize>>,
@@ -581,6 +584,7 @@ impl EventValues {
                 theme,
                 &crate::theme::layered(&ctx.site.config.theme_options, &e.theme_options),
             ),
+            all_sessions: Value::from(sessions.clone()),
             sessions,
             by_track,
             by_room,
@@ -608,7 +612,7 @@ impl EventValues {
             Subject::None => match template {
                 // The event home gets every session too: "now & next" reads them.
                 "event.html" | "sessions.html" | "agenda.html" => {
-                    context.insert_value("sessions", self.list(0..self.sessions.len()));
+                    context.insert_value("sessions", self.all_sessions.clone());
                 }
                 "unscheduled.html" => {
                     let unscheduled = event
