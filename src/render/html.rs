@@ -7,6 +7,14 @@
 //! Pages per event: home, a grid per day, the chronological list, one page
 //! per session, speaker, track and room, the lists of those, unscheduled
 //! sessions, My agenda and search. Plus the site index and `404.html`.
+//!
+//! Cost: rendering is Tera interpreting templates over template values, so
+//! each value is made once per build and shared: a session's value by every
+//! page that shows it, and within it the parts many sessions have in common
+//! (room, tracks, speakers, day). What every session element writes the
+//! same way (its `data-*` hooks, its `<time>`s) comes ready-made, escaped
+//! here, and what is the same on every page of an event (checked CSS values,
+//! track colours) is worked out once per event.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
