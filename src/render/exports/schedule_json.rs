@@ -354,8 +354,7 @@ fn doc<'a>(program: &'a Program<'a>, version: &'a str) -> Doc<'a> {
 /// the fixed `$schema` and `generator` come before it.
 pub fn write(program: &Program) -> (Vec<u8>, String) {
     let mut out = Vec::with_capacity(program.size_hint());
-    serde_json::to_writer_pretty(&mut out, &doc(program, VERSION_PLACEHOLDER))
-        .expect("plain data always serializes");
+    super::write_pretty_json(&mut out, &doc(program, VERSION_PLACEHOLDER));
     out.push(b'\n');
     let digest = Sha256::digest(&out);
     let version: String = digest[..VERSION_PLACEHOLDER.len() / 2]

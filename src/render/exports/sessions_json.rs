@@ -81,7 +81,14 @@ pub fn render(ctx: &RenderContext, event: &Event) -> OutputFile {
         .iter()
         .map(|s| session_json(ctx, event, s))
         .collect();
-    let mut json = serde_json::to_vec_pretty(&sessions).expect("plain data always serializes");
+    let mut json = Vec::with_capacity(
+        event
+            .sessions
+            .iter()
+            .map(|s| s.body.len() + s.title.len() + 600)
+            .sum(),
+    );
+    super::write_pretty_json(&mut json, &sessions);
     json.push(b'\n');
     OutputFile::new(urls::sessions_json(event), json)
 }
