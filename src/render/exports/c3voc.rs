@@ -18,6 +18,7 @@ use std::collections::{HashMap, HashSet};
 use jiff::Zoned;
 use jiff::civil::{Date, Time};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -149,8 +150,9 @@ impl<'a> Program<'a> {
         let people = people(ctx, event, &person_ids, host);
         let session_guids = session_guids(ctx, event);
 
+        // On every core: a large program's sessions are most of the work.
         let sessions: Vec<SessionOut> = scheduled
-            .iter()
+            .par_iter()
             .map(|s| {
                 let id = session_ids[s.slug.as_str()];
                 session_out(
