@@ -595,9 +595,19 @@ fn load_speaker_pages(
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Speaker> {
     let mut speakers = BTreeMap::new();
-    for path in markdown_files(&dir.join(SPEAKERS_DIR)) {
-        let shown = display_path(root, path.strip_prefix(root).unwrap_or(&path));
-        let parsed: Parsed<SpeakerFront> = match parse_page(&path, &shown) {
+    // Read and parsed on every core (an import writes one page per speaker),
+    // then taken in file order so diagnostics keep their order.
+    let pages: Vec<(PathBuf, PathBuf, Result<Parsed<SpeakerFront>, Diagnostic>)> =
+        markdown_files(&dir.join(SPEAKERS_DIR))
+            .into_par_iter()
+            .map(|path| {
+                let shown = display_path(root, path.strip_prefix(root).unwrap_or(&path));
+                let parsed = parse_page(&path, &shown);
+                (path, shown, parsed)
+            })
+            .collect();
+    for (path, shown, parsed) in pages {
+        let parsed = match parsed {
             Ok(p) => p,
             Err(d) => {
                 diags.push(d);
