@@ -85,8 +85,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Lists the files each build wrote, so the next build knows which files
 /// are its own and which it can keep. One line per file:
-/// `<hash> <size> <path>`, the hash being the first 128 bits of the BLAKE3
-/// of the contents in hex. A line with only a path (older builds) marks a
+/// `<hash> <size> <path>`, the hash being the 128-bit XXH3 of the contents
+/// in hex. A line with only a path (older builds) marks a
 /// file as ours without allowing it to be kept.
 pub const MANIFEST: &str = ".confsite-output";
 
@@ -393,12 +393,13 @@ struct Previous {
     written_at: Option<SystemTime>,
 }
 
-/// The hash recorded for a file: the first 128 bits of its BLAKE3.
+/// The hash recorded for a file: its 128-bit XXH3. It only tells whether
+/// our own previous output changed, so it need not resist forgery (who
+/// writes the content decides the output anyway), and it is ten times
+/// faster than a cryptographic hash (BLAKE3 took 150 ms of CPU for the
+/// 400 MB of a 10,000-session site).
 fn content_hash(contents: &[u8]) -> u128 {
-    let digest = blake3::hash(contents);
-    let mut first = [0u8; 16];
-    first.copy_from_slice(&digest.as_bytes()[..16]);
-    u128::from_be_bytes(first)
+    xxhash_rust::xxh3::xxh3_128(contents)
 }
 
 /// The previous build's manifest.

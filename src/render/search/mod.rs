@@ -66,7 +66,7 @@ pub struct TokenCache {
     /// What the tokens are numbered in.
     vocabulary: Arc<Vocabulary>,
     /// Slug → hash of the indexed texts ([`texts_key`]) and their tokens.
-    sessions: HashMap<String, (blake3::Hash, Arc<SessionTokens>)>,
+    sessions: HashMap<String, (u128, Arc<SessionTokens>)>,
 }
 
 impl TokenCache {
@@ -166,7 +166,7 @@ fn documents(
     plain: &[&str],
     reuse: Option<&TokenCache>,
     vocabulary: &Arc<Vocabulary>,
-) -> (Vec<write::Document>, Vec<Option<blake3::Hash>>) {
+) -> (Vec<write::Document>, Vec<Option<u128>>) {
     // Tokens numbered in another vocabulary cannot be reused.
     let reuse = reuse.filter(|cache| Arc::ptr_eq(&cache.vocabulary, vocabulary));
     event
@@ -191,13 +191,13 @@ fn documents(
 }
 
 /// What [`TokenCache`] reuse is keyed on: a hash of the indexed texts.
-fn texts_key(texts: &[&str; FIELDS.len()]) -> blake3::Hash {
-    let mut hasher = blake3::Hasher::new();
+fn texts_key(texts: &[&str; FIELDS.len()]) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     for text in texts {
         hasher.update(&(text.len() as u64).to_le_bytes());
         hasher.update(text.as_bytes());
     }
-    hasher.finalize()
+    hasher.digest128()
 }
 
 /// `search_index.js`: assigns the index to `globalThis.confsiteSearchIndex`.
