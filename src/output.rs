@@ -56,6 +56,13 @@ impl OutputFile {
 /// Where renderers hand their finished files, from any thread.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile);
+
+    /// Takes a file whose bytes the caller keeps (a reused render buffer):
+    /// a sink that only needs to look at them need not copy them. Called
+    /// while that buffer is borrowed, so it must not run rayon work itself.
+    fn put_bytes(&self, path: String, contents: &[u8]) {
+        self.put(OutputFile::new(path, contents));
+    }
 }
 
 /// A sink that keeps every file in memory (`serve`, tests).
@@ -177,33 +184,33 @@ impl SiteWriter {
 
     /// Takes one file of the new site: keeps the previous copy when it holds
     /// the same bytes, else stages the file.
-    fn place(&self, file: OutputFile) -> io::Result<()> {
-        if !is_safe_relative(&file.path) || file.path == MANIFEST {
+    fn place(&self, path: String, contents: &[u8]) -> io::Result<()> {
+        if !is_safe_relative(&path) || path == MANIFEST {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!(
                     "refusing to write outside the output directory: {}",
-                    file.path
+                    path
                 ),
             ));
         }
         let rec = Recorded {
-            hash: content_hash(&file.contents),
-            size: file.contents.len() as u64,
+            hash: content_hash(contents),
+            size: contents.len() as u64,
         };
         let unchanged = self.previous.written_at.is_some_and(|finished| {
-            self.previous.recorded.get(&file.path) == Some(&rec)
-                && untouched_since(&self.output.join(&file.path), rec.size, finished)
+            self.previous.recorded.get(&path) == Some(&rec)
+                && untouched_since(&self.output.join(&path), rec.size, finished)
         });
         if !unchanged {
-            let target = self.staging.join(&file.path);
-            if let Some(dir) = Path::new(&file.path).parent() {
+            let target = self.staging.join(&path);
+            if let Some(dir) = Path::new(&path).parent() {
                 self.make_staging_dir(dir)?;
             }
-            fs::File::create(&target)?.write_all(&file.contents)?;
+            fs::File::create(&target)?.write_all(contents)?;
         }
         lock(&self.placed).push(Placed {
-            path: file.path,
+            path: path,
             rec,
             staged: !unchanged,
         });
@@ -340,10 +347,14 @@ impl SiteWriter {
 
 impl Sink for SiteWriter {
     fn put(&self, file: OutputFile) {
+        self.put_bytes(file.path, &file.contents);
+    }
+
+    fn put_bytes(&self, path: String, contents: &[u8]) {
         if lock(&self.error).is_some() {
             return;
         }
-        if let Err(err) = self.place(file) {
+        if let Err(err) = self.place(path, contents) {
             lock(&self.error).get_or_insert(err);
         }
     }

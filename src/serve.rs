@@ -35,7 +35,7 @@ use crate::check::{self, Finding};
 use crate::content::{CONFIG_FILE, LiveSite, LoadOptions};
 use crate::diagnostic::{Diagnostic, Failed, Level};
 use crate::model::Site;
-use crate::output::OutputFile;
+use crate::output::{Collect, OutputFile};
 use crate::render::{self, EVENT_RENDERERS, RenderContext, html, ics, markdown, search, urls};
 use crate::theme::Themes;
 
@@ -704,7 +704,8 @@ impl Incremental {
                 html::render_only(&ctx, &|path| pages.contains(path), Some(&self.values))?;
             for (&i, vevents) in events.iter().zip(&vevents) {
                 let e = &site.events[i];
-                files.extend(ics::feeds(&ctx, e, vevents, &|path| feeds.contains(path)));
+                let collect = Collect::default();
+                ics::feeds(&ctx, e, vevents, &|path| feeds.contains(path), &collect);
                 for (name, render_event) in EVENT_RENDERERS {
                     match name {
                         "feeds" => {}
@@ -715,9 +716,10 @@ impl Incremental {
                             files.extend(index);
                             search_tokens.push((i, tokens));
                         }
-                        _ => files.extend(render_event(&ctx, e)),
+                        _ => render_event(&ctx, e, &collect),
                     }
                 }
+                files.extend(collect.into_files());
             }
             Ok(files)
         })();

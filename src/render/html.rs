@@ -269,18 +269,17 @@ fn render_only_into(
                     site_theme
                 }
             };
-            // Rendered into this thread's reused buffer, then copied out at its
-            // exact size: no regrowth, and no page holds spare capacity.
-            let html = PAGE.with_borrow_mut(|buf| {
+            // Rendered into this thread's reused buffer and handed over from
+            // there: no regrowth, and an unchanged page is never copied.
+            PAGE.with_borrow_mut(|buf| {
                 buf.clear();
                 compiled_theme
                     .tera
                     .render_to(job.template, &context, &mut *buf)
-                    .map(|()| buf.clone())
-            });
-            let html = html.map_err(|e| template_error(compiled_theme.theme, &e))?;
-            sink.put(OutputFile::new(job.path.clone(), html));
-            Ok(())
+                    .map_err(|e| template_error(compiled_theme.theme, &e))?;
+                sink.put_bytes(job.path.clone(), buf);
+                Ok(())
+            })
         })
         .collect();
     for r in results {
@@ -1720,3 +1719,4 @@ mod tests {
         }
     }
 }
+

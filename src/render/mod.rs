@@ -64,7 +64,7 @@ impl<'a> RenderContext<'a> {
 }
 
 /// A renderer of one event's files besides its pages.
-pub type EventRenderer = fn(&RenderContext, &Event) -> Vec<OutputFile>;
+pub type EventRenderer = fn(&RenderContext, &Event, &dyn Sink);
 
 /// Every per-event renderer besides HTML, by stage name (`serve` re-runs
 /// these for an edited event).
@@ -110,9 +110,7 @@ pub fn render_site(ctx: &RenderContext, sink: &dyn Sink) -> Result<Timings, Fail
                 let (tracked, add) = (&tracked, &add);
                 scope.spawn(move |_| {
                     let t = Instant::now();
-                    for file in render_event(ctx, event) {
-                        tracked.put(file);
-                    }
+                    render_event(ctx, event, tracked);
                     add(name, t.elapsed());
                 });
             }
@@ -172,11 +170,22 @@ struct Tracked<'a> {
 
 impl Sink for Tracked<'_> {
     fn put(&self, file: OutputFile) {
+        self.track(&file.path);
+        self.sink.put(file);
+    }
+
+    fn put_bytes(&self, path: String, contents: &[u8]) {
+        self.track(&path);
+        self.sink.put_bytes(path, contents);
+    }
+}
+
+impl Tracked<'_> {
+    fn track(&self, path: &str) {
         self.paths
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(file.path.clone());
-        self.sink.put(file);
+            .push(path.to_string());
     }
 }
 

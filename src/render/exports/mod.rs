@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::{RenderContext, urls};
 use crate::model::Event;
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 
 /// `value` as JSON indented by two spaces, exactly as
 /// `serde_json::to_writer_pretty` writes it, appended to `out`. serde_json
@@ -113,10 +113,11 @@ impl serde_json::ser::Formatter for Indented {
     }
 }
 
-pub fn render_event(ctx: &RenderContext, event: &Event) -> Vec<OutputFile> {
-    let mut files = vec![sessions_json::render(ctx, event)];
-    files.extend(schedule_files(ctx, event));
-    files
+pub fn render_event(ctx: &RenderContext, event: &Event, sink: &dyn Sink) {
+    sink.put(sessions_json::render(ctx, event));
+    for file in schedule_files(ctx, event) {
+        sink.put(file);
+    }
 }
 
 /// `version.json`: lets an app see whether the program changed since its last fetch.

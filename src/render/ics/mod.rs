@@ -31,7 +31,7 @@ use rayon::prelude::*;
 
 use super::{RenderContext, session_uid, urls};
 use crate::model::{BodyKind, Event, Session};
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use contentline::Lines;
 
 /// How often subscribers should refresh: programs change up to the last day.
@@ -45,9 +45,9 @@ struct Feed {
 }
 
 /// Writes every feed of `event`.
-pub fn render_event(ctx: &RenderContext, event: &Event) -> Vec<OutputFile> {
+pub fn render_event(ctx: &RenderContext, event: &Event, sink: &dyn Sink) {
     let vevents = vevents(ctx, event, &|_| None);
-    feeds(ctx, event, &vevents, &|_| true)
+    feeds(ctx, event, &vevents, &|_| true, sink);
 }
 
 /// Every session's `VEVENT` (`None` for an unscheduled one), indexed like
@@ -72,13 +72,15 @@ pub fn vevents(
 }
 
 /// The feeds of `event` whose path `keep` accepts, from its sessions'
-/// [`vevents`].
+/// [`vevents`], each handed to `sink` as soon as it is written (the feeds of
+/// a large program add up to more than its pages).
 pub fn feeds(
     ctx: &RenderContext,
     event: &Event,
     vevents: &[Option<String>],
     keep: &(dyn Fn(&str) -> bool + Sync),
-) -> Vec<OutputFile> {
+    sink: &dyn Sink,
+) {
     let scheduled: Vec<usize> = (0..event.sessions.len())
         .filter(|&i| vevents[i].is_some())
         .collect();
@@ -167,18 +169,15 @@ pub fn feeds(
     }
     feeds.retain(|feed| keep(&feed.path));
     let frame = Frame::new(ctx, event);
-    feeds
-        .into_par_iter()
-        .map(|feed| {
-            let blocks: Vec<&str> = feed
-                .members
-                .iter()
-                .filter_map(|&i| vevents[i].as_deref())
-                .collect();
-            let text = calendar(ctx, &frame, &feed.name, &feed.path, &blocks);
-            OutputFile::new(feed.path, text)
-        })
-        .collect()
+    feeds.into_par_iter().for_each(|feed| {
+        let blocks: Vec<&str> = feed
+            .members
+            .iter()
+            .filter_map(|&i| vevents[i].as_deref())
+            .collect();
+        let text = calendar(ctx, &frame, &feed.name, &feed.path, &blocks);
+        sink.put(OutputFile::new(feed.path, text));
+    });
 }
 
 /// The content lines every feed of an event has in common, written once:

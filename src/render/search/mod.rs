@@ -36,7 +36,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use super::{RenderContext, urls};
 use crate::model::{Event, Session};
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 #[cfg(test)]
 use analyze::MAX_WORD_CHARS;
 use analyze::{Reading, SessionTokens, Vocabulary};
@@ -80,10 +80,12 @@ impl TokenCache {
     }
 }
 
-pub fn render_event(ctx: &RenderContext, event: &Event) -> Vec<OutputFile> {
+pub fn render_event(ctx: &RenderContext, event: &Event, sink: &dyn Sink) {
     let plain = plain_texts(ctx, event);
     let (parts, _) = index_parts(event, &plain, None);
-    files(event, &parts)
+    for file in files(event, &parts) {
+        sink.put(file);
+    }
 }
 
 /// [`render_event`], reusing the tokens in `previous` of every session
