@@ -138,9 +138,13 @@ pub fn render_in_memory(options: &BuildOptions) -> Result<Rendered, Failed> {
 /// Builds the site into its output directory, writing each file as it is
 /// rendered. On failure the previous output stays as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Failed> {
-    let prepared = prepare(options)?;
     let out = options.output_dir();
-    let writer = SiteWriter::begin(&out).map_err(|e| write_failed(&out, e))?;
+    // Reading the previous build's manifest does not need the content: it
+    // happens while the content loads. A writer dropped unused removes its
+    // staging directory.
+    let (prepared, writer) = rayon::join(|| prepare(options), || SiteWriter::begin(&out));
+    let prepared = prepared?;
+    let writer = writer.map_err(|e| write_failed(&out, e))?;
     // Dropping the writer on failure drops what it staged.
     let (checked, rendered) = check_and_render(&prepared, &writer);
     let Prepared {
