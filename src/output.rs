@@ -188,10 +188,7 @@ impl SiteWriter {
         if !is_safe_relative(&path) || path == MANIFEST {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!(
-                    "refusing to write outside the output directory: {}",
-                    path
-                ),
+                format!("refusing to write outside the output directory: {}", path),
             ));
         }
         let rec = Recorded {

@@ -14,7 +14,8 @@ pub mod frontmatter;
 pub mod pages;
 pub mod write;
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -490,12 +491,15 @@ fn load_event(root: &Path, dir: &Path) -> (Option<LoadedEvent>, Vec<Diagnostic>)
         .par_iter()
         .map(|path| load_session(root, path, &event, &speaker_pages))
         .collect();
-    let mut slugs_seen: HashMap<String, PathBuf> = HashMap::new();
-    for (session, page_diags) in built {
-        diags.extend(page_diags);
-        if let Some(session) = session {
-            if let Some(first) = slugs_seen.get(&session.slug) {
-                diags.push(Diagnostic::error(
+    // A slug already taken by an earlier page makes this page's session a
+    // duplicate: found with borrowed slugs, then the sessions are moved once.
+    let mut first_with: HashMap<&str, &Path> = HashMap::with_capacity(built.len());
+    let duplicate: Vec<Option<Diagnostic>> = built
+        .iter()
+        .map(|(session, _)| {
+            let session = session.as_ref()?;
+            match first_with.get(session.slug.as_str()) {
+                Some(first) => Some(Diagnostic::error(
                     &session.source.path,
                     session.source.line_of("slug").max(1),
                     format!(
@@ -503,11 +507,22 @@ fn load_event(root: &Path, dir: &Path) -> (Option<LoadedEvent>, Vec<Diagnostic>)
                         session.slug,
                         first.display()
                     ),
-                ));
-                continue;
+                )),
+                None => {
+                    first_with.insert(&session.slug, &session.source.path);
+                    None
+                }
             }
-            slugs_seen.insert(session.slug.clone(), session.source.path.clone());
-            event.sessions.push(session);
+        })
+        .collect();
+    drop(first_with);
+    event.sessions.reserve(built.len());
+    for ((session, page_diags), duplicate) in built.into_iter().zip(duplicate) {
+        diags.extend(page_diags);
+        match (session, duplicate) {
+            (_, Some(d)) => diags.push(d),
+            (Some(session), None) => event.sessions.push(session),
+            (None, None) => {}
         }
     }
     sort_sessions(&mut event);
@@ -936,9 +951,18 @@ fn sort_sessions(event: &mut Event) {
         .enumerate()
         .map(|(i, r)| (r.name.as_str(), i))
         .collect();
-    let mut keyed: Vec<_> = std::mem::take(&mut event.sessions)
-        .into_iter()
-        .map(|s| {
+    // Keys borrow from the sessions (a title is copied only to lowercase
+    // it), and the sessions are moved once, into their sorted places.
+    let mut keyed: Vec<_> = event
+        .sessions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let title = if s.title.is_ascii() && !s.title.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Borrowed(s.title.as_str())
+            } else {
+                Cow::Owned(s.title.to_lowercase())
+            };
             let key = (
                 s.start.is_none(),
                 s.start.as_ref().map(|z| z.timestamp()),
@@ -946,15 +970,23 @@ fn sort_sessions(event: &mut Event) {
                     .as_deref()
                     .and_then(|r| room_order.get(r).copied())
                     .unwrap_or(usize::MAX),
-                s.room.clone(),
-                s.title.to_lowercase(),
-                s.slug.clone(),
+                s.room.as_deref(),
+                title,
+                s.slug.as_str(),
             );
-            (key, s)
+            (key, i)
         })
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    event.sessions = keyed.into_iter().map(|(_, s)| s).collect();
+    let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+    let mut sessions: Vec<Option<Session>> = std::mem::take(&mut event.sessions)
+        .into_iter()
+        .map(Some)
+        .collect();
+    event.sessions = order
+        .into_iter()
+        .filter_map(|i| sessions[i].take())
+        .collect();
 }
 
 /// Adds rooms and tracks that sessions name but the event file does not declare.
@@ -967,13 +999,17 @@ fn collect_rooms_and_tracks(event: &mut Event) {
     for t in &event.tracks {
         track_slugs.unique(&t.slug);
     }
+    // Names already known, declared or met earlier: one lookup per session
+    // instead of a scan over every room and track.
+    let mut known_rooms: HashSet<String> = event.rooms.iter().map(|r| r.name.clone()).collect();
+    let mut known_tracks: HashSet<String> = event.tracks.iter().map(|t| t.name.clone()).collect();
     let mut new_rooms = Vec::new();
     let mut new_tracks = Vec::new();
     for s in &event.sessions {
         if let Some(room) = &s.room
-            && event.room(room).is_none()
-            && !new_rooms.iter().any(|r: &Room| &r.name == room)
+            && !known_rooms.contains(room)
         {
+            known_rooms.insert(room.clone());
             new_rooms.push(Room {
                 slug: room_slugs.unique(&slugs::slugify(room)),
                 name: room.clone(),
@@ -983,8 +1019,8 @@ fn collect_rooms_and_tracks(event: &mut Event) {
             });
         }
         for track in &s.tracks {
-            if event.track(track).is_none() && !new_tracks.iter().any(|t: &Track| &t.name == track)
-            {
+            if !known_tracks.contains(track) {
+                known_tracks.insert(track.clone());
                 new_tracks.push(Track {
                     slug: track_slugs.unique(&slugs::slugify(track)),
                     name: track.clone(),
@@ -1005,16 +1041,25 @@ fn collect_speakers(event: &mut Event, pages: BTreeMap<String, Speaker>) {
     let mut speakers = pages;
     for (index, session) in event.sessions.iter().enumerate() {
         for sp in &session.speakers {
-            let entry = speakers.entry(sp.slug.clone()).or_insert_with(|| Speaker {
-                slug: sp.slug.clone(),
-                name: sp.name.clone(),
-                affiliation: sp.affiliation.clone(),
-                bio: None,
-                photo: None,
-                links: Vec::new(),
-                sessions: Vec::new(),
-                source: None,
-            });
+            // Looked up before inserting: most speakers are met before.
+            if !speakers.contains_key(&sp.slug) {
+                speakers.insert(
+                    sp.slug.clone(),
+                    Speaker {
+                        slug: sp.slug.clone(),
+                        name: sp.name.clone(),
+                        affiliation: sp.affiliation.clone(),
+                        bio: None,
+                        photo: None,
+                        links: Vec::new(),
+                        sessions: Vec::new(),
+                        source: None,
+                    },
+                );
+            }
+            let Some(entry) = speakers.get_mut(&sp.slug) else {
+                continue;
+            };
             if entry.sessions.last() != Some(&index) {
                 entry.sessions.push(index);
             }
