@@ -207,7 +207,7 @@ impl SiteWriter {
             fs::File::create(&target)?.write_all(contents)?;
         }
         lock(&self.placed).push(Placed {
-            path: path,
+            path,
             rec,
             staged: !unchanged,
         });
