@@ -184,7 +184,7 @@ fn build_once(options: &BuildOptions, runs: &mut Runs) -> Result<(usize, usize),
             None => runs.stages.push((name.to_string(), vec![ms])),
         }
     }
-    Ok((report.files, report.bytes))
+    Ok((report.written.files(), report.written.bytes as usize))
 }
 
 /// Generates a program of `sessions` into a scratch directory, builds it

@@ -33,10 +33,8 @@ impl BuildOptions {
 /// What a successful build did.
 #[derive(Debug)]
 pub struct BuildReport {
-    pub files: usize,
-    pub bytes: usize,
-    /// How many files were written anew and how many kept from the
-    /// previous build.
+    /// The site's files and bytes: how many were written anew and how many
+    /// kept from the previous build.
     pub written: WriteStats,
     /// Loader warnings and check findings (reported, not fatal).
     pub findings: Vec<Finding>,
@@ -158,8 +156,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Failed> {
     let written = writer.commit().map_err(|e| write_failed(&out, e))?;
     timings.push(("write", t.elapsed()));
     Ok(BuildReport {
-        files: written.written + written.kept,
-        bytes: written.bytes as usize,
         written,
         findings,
         timings,

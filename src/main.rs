@@ -239,8 +239,8 @@ fn run(command: Command) -> Result<ExitCode, Failed> {
             }
             out!(
                 "built {} files ({:.1} MB) into {} in {:.0} ms",
-                report.files,
-                report.bytes as f64 / 1e6,
+                report.written.files(),
+                report.written.bytes as f64 / 1e6,
                 options.output_dir().display(),
                 started.elapsed().as_secs_f64() * 1000.0
             );

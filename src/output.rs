@@ -108,6 +108,13 @@ pub struct WriteStats {
     pub bytes: u64,
 }
 
+impl WriteStats {
+    /// Files in the site, written and kept.
+    pub fn files(&self) -> usize {
+        self.written + self.kept
+    }
+}
+
 /// A relative output path is safe when it cannot leave the output directory.
 pub fn is_safe_relative(path: &str) -> bool {
     !path.is_empty()
@@ -119,15 +126,20 @@ pub fn is_safe_relative(path: &str) -> bool {
 }
 
 /// Writes `files` as the new contents of `output`, replacing what the
-/// previous build wrote.
-pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
+/// previous build wrote (a whole site at once, for tests; builds stream
+/// their files into a [`SiteWriter`]).
+#[cfg(test)]
+fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
     write_site_stats(output, files).map(|_| ())
 }
 
 /// [`write_site`], telling how many files were written and how many kept.
-pub fn write_site_stats(output: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
+#[cfg(test)]
+fn write_site_stats(output: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
     let writer = SiteWriter::begin(output)?;
-    files.par_iter().for_each(|f| writer.put(f.clone()));
+    files
+        .par_iter()
+        .for_each(|f| writer.put_bytes(f.path.clone(), &f.contents));
     writer.commit()
 }
 
