@@ -28,7 +28,10 @@ use crate::model::{
 };
 use crate::slugs::{self, Deduper};
 use crate::time;
-use pages::{EventFront, LinkEntry, SessionFront, SiteConfigFile, SpeakerEntry, SpeakerFront};
+use pages::{
+    EventFront, LinkEntry, RoomEntry, SessionFront, SiteConfigFile, SpeakerEntry, SpeakerFront,
+    TrackEntry,
+};
 
 pub const CONFIG_FILE: &str = "confsite.yaml";
 pub const CONTENT_DIR: &str = "content";
@@ -552,55 +555,72 @@ fn load_session(
     (session, diags)
 }
 
+/// The rooms and tracks the event file declares, in its order, on an event
+/// that has none yet.
 fn declare_rooms_and_tracks(event: &mut Event, front: &EventFront, diags: &mut Vec<Diagnostic>) {
-    let mut room_slugs = Deduper::default();
-    for entry in &front.rooms {
-        let d = entry.details();
-        if event.room(&d.name).is_some() {
-            diags.push(Diagnostic::error(
-                &event.source.path,
-                event.source.line_of("rooms"),
-                format!("room `{}` is declared twice", d.name),
-            ));
-            continue;
-        }
-        let slug = room_slugs.unique(
-            &d.slug
-                .clone()
-                .map_or_else(|| slugs::slugify(&d.name), |s| slugs::slugify(&s)),
-        );
-        event.rooms.push(Room {
-            slug,
-            name: d.name,
-            description: d.description,
-            shared: d.shared,
-            declared: true,
-        });
-    }
-    let mut track_slugs = Deduper::default();
-    for entry in &front.tracks {
-        let d = entry.details();
-        if event.track(&d.name).is_some() {
-            diags.push(Diagnostic::error(
-                &event.source.path,
-                event.source.line_of("tracks"),
-                format!("track `{}` is declared twice", d.name),
-            ));
-            continue;
-        }
-        let slug = track_slugs.unique(
-            &d.slug
-                .clone()
-                .map_or_else(|| slugs::slugify(&d.name), |s| slugs::slugify(&s)),
-        );
-        event.tracks.push(Track {
+    let rooms = declare_once(
+        &event.source,
+        "rooms",
+        "room",
+        front.rooms.iter().map(RoomEntry::details),
+        |d| (&d.name, d.slug.as_deref()),
+        diags,
+    );
+    event.rooms.extend(rooms.into_iter().map(|(slug, d)| Room {
+        slug,
+        name: d.name,
+        description: d.description,
+        shared: d.shared,
+        declared: true,
+    }));
+    let tracks = declare_once(
+        &event.source,
+        "tracks",
+        "track",
+        front.tracks.iter().map(TrackEntry::details),
+        |d| (&d.name, d.slug.as_deref()),
+        diags,
+    );
+    event
+        .tracks
+        .extend(tracks.into_iter().map(|(slug, d)| Track {
             slug,
             name: d.name,
             description: d.description,
             color: d.color,
             declared: true,
-        });
+        }));
+}
+
+/// The entries of one list of the event file (`key`: `rooms` or `tracks`,
+/// each entry a `noun`), in order, each with a slug unique in the list: its
+/// own `slug:` or its name, slugified. A name declared again is an error on
+/// the line of `key` and is left out. `name_and_slug` reads an entry's name
+/// and its `slug:`.
+fn declare_once<D>(
+    source: &Source,
+    key: &str,
+    noun: &str,
+    entries: impl Iterator<Item = D>,
+    name_and_slug: impl Fn(&D) -> (&str, Option<&str>),
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, D)> {
+    let mut taken = Deduper::default();
+    let mut declared: Vec<(String, D)> = Vec::new();
+    for entry in entries {
+        let (name, slug) = name_and_slug(&entry);
+        if declared.iter().any(|(_, d)| name_and_slug(d).0 == name) {
+            diags.push(Diagnostic::error(
+                &source.path,
+                source.line_of(key),
+                format!("{noun} `{name}` is declared twice"),
+            ));
+            continue;
+        }
+        let slug = taken.unique(&slugs::slugify(slug.unwrap_or(name)));
+        declared.push((slug, entry));
     }
+    declared
 }
 
 /// Speaker pages by slug.

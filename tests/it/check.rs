@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use confsite::check::{self, Finding, Level, RULES, check_site, findings_json};
-use confsite::content::{LoadOptions, load_site};
+use confsite::content::{LoadOptions, load_site, load_site_partial};
 use confsite::model::{NON_CLASHING_KINDS, Session};
 
 use crate::common::{self, write_files};
@@ -705,6 +705,78 @@ fn a_speaker_page_and_a_declared_room_set_the_spelling() {
         findings[1].locations,
         places(&[("a.md", 4), ("b.md", 4), ("speakers/jose-padilla.md", 2)])
     );
+}
+
+/// Rooms and tracks declared in the event file: a name given twice is an
+/// error on the line of its list (the first declaration is kept), and slugs
+/// stay unique in declaration order, whether from `slug:` or from the name.
+#[test]
+fn a_room_or_track_declared_twice_is_an_error_and_slugs_stay_unique() {
+    let dir = site(
+        &event(concat!(
+            "rooms:\n",
+            "  - Main Room\n",
+            "  - name: Main Room\n",
+            "    shared: true\n",
+            "  - main room\n",
+            "  - name: Foyer\n",
+            "    slug: Main Room\n",
+            "    shared: true\n",
+            "  - Side Room\n",
+            "tracks:\n",
+            "  - name: Web\n",
+            "    color: \"#0a0\"\n",
+            "  - Web\n",
+            "  - WEB\n",
+            "  - name: Ops\n",
+            "    slug: web\n",
+            "  - Web\n",
+        )),
+        &[],
+    );
+    let (site, mut diags) = load_site_partial(dir.path(), &LoadOptions::default());
+    for d in &mut diags {
+        d.path = d.path.strip_prefix(dir.path()).unwrap().to_path_buf();
+    }
+    let diags: Vec<String> = diags.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        diags,
+        [
+            "content/rc/_event.md:6: error: room `Main Room` is declared twice",
+            "content/rc/_event.md:15: error: track `Web` is declared twice",
+            "content/rc/_event.md:15: error: track `Web` is declared twice",
+        ]
+    );
+    let event = &site.expect("the config loads").events[0];
+    let rooms: Vec<(&str, &str, bool)> = event
+        .rooms
+        .iter()
+        .map(|r| (r.name.as_str(), r.slug.as_str(), r.shared))
+        .collect();
+    assert_eq!(
+        rooms,
+        [
+            ("Main Room", "main-room", false),
+            ("main room", "main-room-2", false),
+            ("Foyer", "main-room-3", true),
+            ("Side Room", "side-room", false),
+        ]
+    );
+    let tracks: Vec<(&str, &str, Option<&str>)> = event
+        .tracks
+        .iter()
+        .map(|t| (t.name.as_str(), t.slug.as_str(), t.color.as_deref()))
+        .collect();
+    assert_eq!(
+        tracks,
+        [
+            ("Web", "web", Some("#0a0")),
+            ("WEB", "web-2", None),
+            ("Ops", "web-3", None),
+        ]
+    );
+    assert!(event.rooms.iter().all(|r| r.declared));
+    assert!(event.tracks.iter().all(|t| t.declared));
 }
 
 #[test]
