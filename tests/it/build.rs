@@ -3,9 +3,10 @@
 //! CLI and checked page by page.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
-use crate::common::{confsite, confsite_ok, read, stderr, write_files};
+use crate::common::{
+    confsite, confsite_ok, file_bytes_under, read, read_json, stderr, temp_site, write_files,
+};
 
 const CONFIG: &str = "title: Test Site\nbase_url: https://org.github.io/conf/\n";
 
@@ -49,9 +50,7 @@ fn site_files() -> Vec<(&'static str, &'static str)> {
 }
 
 fn make_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    write_files(dir.path(), &site_files());
-    dir
+    temp_site(&site_files())
 }
 
 #[test]
@@ -267,10 +266,7 @@ fn links_resolve_under_a_base_url_with_a_path() {
 fn sessions_json_has_the_documented_shape() {
     let site = make_site();
     confsite_ok(site.path(), &["build"]);
-    let json: serde_json::Value = serde_json::from_str(&read(
-        site.path().join("output/rustconf-2026/sessions.json"),
-    ))
-    .unwrap();
+    let json: serde_json::Value = read_json(site.path().join("output/rustconf-2026/sessions.json"));
     let sessions = json.as_array().unwrap();
     assert_eq!(sessions.len(), 5);
     let by_slug: BTreeMap<&str, &serde_json::Value> = sessions
@@ -305,21 +301,8 @@ fn two_builds_are_byte_identical() {
     let site = make_site();
     confsite_ok(site.path(), &["build", "--output", "a"]);
     confsite_ok(site.path(), &["build", "--output", "b"]);
-    let files = |dir: &Path| -> BTreeMap<String, Vec<u8>> {
-        walkdir::WalkDir::new(dir)
-            .into_iter()
-            .map(Result::unwrap)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                (
-                    e.path().strip_prefix(dir).unwrap().display().to_string(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect()
-    };
-    let a = files(&site.path().join("a"));
-    let b = files(&site.path().join("b"));
+    let a = file_bytes_under(&site.path().join("a"));
+    let b = file_bytes_under(&site.path().join("b"));
     assert!(a.len() > 20);
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (path, bytes) in &a {

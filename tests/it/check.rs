@@ -8,7 +8,7 @@ use confsite::check::{self, Finding, Level, RULES, check_site, findings_json};
 use confsite::content::{LoadOptions, load_site, load_site_partial};
 use confsite::model::{NON_CLASHING_KINDS, Session};
 
-use crate::common::{self, write_files};
+use crate::common::{self, copy_tree, stdout, temp_site, write_files};
 
 const EVENT: &str = "content/rc";
 
@@ -49,14 +49,10 @@ fn talk(title: &str, start: &str, end: &str, room: &str, speakers: &str) -> Stri
 /// A site in a temp dir: `confsite.yaml`, the event file and `pages`
 /// (paths relative to the event directory).
 fn site(event_file: &str, pages: &[(&str, String)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    write_files(
-        dir.path(),
-        &[
-            ("confsite.yaml", "title: Test\n"),
-            ("content/rc/_event.md", event_file),
-        ],
-    );
+    let dir = temp_site(&[
+        ("confsite.yaml", "title: Test\n"),
+        ("content/rc/_event.md", event_file),
+    ]);
     for (rel, text) in pages {
         write_files(dir.path(), &[(&format!("{EVENT}/{rel}"), text)]);
     }
@@ -982,19 +978,6 @@ fn a_program_with_legitimate_overlaps_checks_clean() {
     assert_eq!(at_1005, 4);
 }
 
-/// Copies the files under `from` into `to`.
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A copy of the example program to break.
 fn program_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -1261,10 +1244,6 @@ fn broken_demo(duplicate: bool, swap: bool) -> Broken {
         speaker: a.speakers[0].name.clone(),
         dir,
     }
-}
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]

@@ -3,47 +3,18 @@
 //! and checked with real tools: xmllint against the c3voc XSD (and XPath),
 //! Python's jsonschema against the c3voc JSON schema, serde_json for the rest.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
-use crate::common::{confsite_ok, read, repo};
-use crate::interop::fixture;
+use crate::common::{build_into_temp_dir, copy_tree, interop_fixture, read, read_json, repo};
 
 /// A copy of the interop test site that a test may change.
 fn site_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("site"), dir.path());
+    copy_tree(&interop_fixture("site"), dir.path());
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// Builds `root` into a fresh directory and returns it.
-fn build(root: &Path) -> (tempfile::TempDir, PathBuf) {
-    let out = tempfile::tempdir().unwrap();
-    let dir = out.path().join("site");
-    confsite_ok(
-        root,
-        &["build", "--root", ".", "--output", dir.to_str().unwrap()],
-    );
-    (out, dir)
-}
-
-fn json(path: impl AsRef<Path>) -> Value {
-    serde_json::from_str(&read(path)).unwrap()
 }
 
 fn xmllint(args: &[&str]) -> std::process::Output {
@@ -97,7 +68,7 @@ fn by_title<'a>(doc: &'a Value, title: &str) -> (String, &'a Value) {
 
 #[test]
 fn exports_validate_against_the_c3voc_schemas() {
-    let (_out, dir) = build(&fixture("site"));
+    let (_out, dir) = build_into_temp_dir(&interop_fixture("site"));
     let xml = dir.join("nightconf/schedule.xml");
     let xsd = repo().join("tests/fixtures/interop/c3voc/schedule.xml.xsd");
     let out = xmllint(&[
@@ -154,8 +125,8 @@ sys.exit(1 if errors else 0)
 
 #[test]
 fn late_sessions_stay_on_their_evening_and_days_follow_the_clock_change() {
-    let (_out, dir) = build(&fixture("site"));
-    let doc = json(dir.join("nightconf/schedule.json"));
+    let (_out, dir) = build_into_temp_dir(&interop_fixture("site"));
+    let doc: Value = read_json(dir.join("nightconf/schedule.json"));
     let days = doc["schedule"]["conference"]["days"].as_array().unwrap();
     assert_eq!(days.len(), 2);
     assert_eq!(days[0]["day_start"], "2025-03-29T04:00:00+01:00");
@@ -190,8 +161,8 @@ fn late_sessions_stay_on_their_evening_and_days_follow_the_clock_change() {
     let config = site.path().join("confsite.yaml");
     let text = read(&config) + "day_change: \"00:00\"\n";
     std::fs::write(&config, text).unwrap();
-    let (_out2, dir2) = build(site.path());
-    let doc = json(dir2.join("nightconf/schedule.json"));
+    let (_out2, dir2) = build_into_temp_dir(site.path());
+    let doc: Value = read_json(dir2.join("nightconf/schedule.json"));
     assert_eq!(by_title(&doc, "After midnight").0, "2025-03-30");
     assert_eq!(
         doc["schedule"]["conference"]["days"][1]["day_start"],
@@ -201,8 +172,8 @@ fn late_sessions_stay_on_their_evening_and_days_follow_the_clock_change() {
 
 #[test]
 fn sessions_carry_people_rooms_tracks_and_links() {
-    let (_out, dir) = build(&fixture("site"));
-    let doc = json(dir.join("nightconf/schedule.json"));
+    let (_out, dir) = build_into_temp_dir(&interop_fixture("site"));
+    let doc: Value = read_json(dir.join("nightconf/schedule.json"));
     let conf = &doc["schedule"]["conference"];
     assert_eq!(conf["title"], "Night & Day Conf <2025>");
     assert_eq!(conf["acronym"], "nightconf");
@@ -300,8 +271,8 @@ fn sessions_carry_people_rooms_tracks_and_links() {
 
 #[test]
 fn ids_and_guids_are_stable_and_kept_guids_win_once() {
-    let (_out, dir) = build(&fixture("site"));
-    let (_out2, dir2) = build(&fixture("site"));
+    let (_out, dir) = build_into_temp_dir(&interop_fixture("site"));
+    let (_out2, dir2) = build_into_temp_dir(&interop_fixture("site"));
     for file in ["schedule.xml", "schedule.json", "version.json"] {
         assert_eq!(
             std::fs::read(dir.join("nightconf").join(file)).unwrap(),
@@ -309,7 +280,7 @@ fn ids_and_guids_are_stable_and_kept_guids_win_once() {
             "{file} is byte-identical across builds"
         );
     }
-    let doc = json(dir.join("nightconf/schedule.json"));
+    let doc: Value = read_json(dir.join("nightconf/schedule.json"));
     let (_, kept) = by_title(&doc, "A talk imported with its guid");
     assert_eq!(kept["guid"], "8079583e-8321-506c-95af-fd2903a5f075");
     let (_, copy) = by_title(&doc, "A copy of that page");
@@ -320,7 +291,7 @@ fn ids_and_guids_are_stable_and_kept_guids_win_once() {
         "a derived UUIDv5"
     );
 
-    let version = json(dir.join("nightconf/version.json"));
+    let version: Value = read_json(dir.join("nightconf/version.json"));
     let v = version["version"].as_str().unwrap();
     assert_eq!(doc["schedule"]["version"], v);
     assert_eq!(
@@ -335,8 +306,8 @@ fn ids_and_guids_are_stable_and_kept_guids_win_once() {
         "---\ntitle: Added later\nstart: 2025-03-30 15:00\nduration: 30m\nroom: Main Hall\n---\n",
     )
     .unwrap();
-    let (_out3, dir3) = build(site.path());
-    let doc3 = json(dir3.join("nightconf/schedule.json"));
+    let (_out3, dir3) = build_into_temp_dir(site.path());
+    let doc3: Value = read_json(dir3.join("nightconf/schedule.json"));
     assert_ne!(doc3["schedule"]["version"], v);
     assert_eq!(events(&doc3).len(), events(&doc).len() + 1);
     for (_, e) in events(&doc) {
@@ -353,6 +324,9 @@ fn ids_and_guids_are_stable_and_kept_guids_win_once() {
         "---\ntitle: Someday, maybe\n---\n\nA new abstract.\n",
     )
     .unwrap();
-    let (_out4, dir4) = build(site.path());
-    assert_eq!(json(dir4.join("nightconf/version.json"))["version"], v);
+    let (_out4, dir4) = build_into_temp_dir(site.path());
+    assert_eq!(
+        read_json::<Value>(dir4.join("nightconf/version.json"))["version"],
+        v
+    );
 }

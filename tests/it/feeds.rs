@@ -7,27 +7,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::common::{confsite_ok, repo};
+use crate::common::{confsite_ok, copy_tree, file_bytes_under, read_json, repo};
 
 fn fixture() -> PathBuf {
     repo().join("tests/fixtures/feeds")
 }
 
 fn expected() -> serde_json::Value {
-    let text = std::fs::read_to_string(fixture().join("expected.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    read_json(fixture().join("expected.json"))
 }
 
 /// Builds a copy of the fixture site (after `edit`), returning every `.ics`
@@ -35,19 +22,13 @@ fn copy_dir(from: &Path, to: &Path) {
 fn build(edit: impl FnOnce(&Path)) -> BTreeMap<String, Vec<u8>> {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
-    copy_dir(&fixture().join("site"), &site);
+    copy_tree(&fixture().join("site"), &site);
     edit(&site);
     let out = tmp.path().join("out");
     confsite_ok(&site, &["build", "--output", out.to_str().unwrap()]);
-    walkdir::WalkDir::new(&out)
+    file_bytes_under(&out)
         .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "ics"))
-        .map(|e| {
-            let rel = e.path().strip_prefix(&out).unwrap();
-            let rel = rel.to_str().unwrap().replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
+        .filter(|(rel, _)| Path::new(rel).extension().is_some_and(|x| x == "ics"))
         .collect()
 }
 

@@ -13,10 +13,12 @@ use std::process::{Command, Output};
 use std::time::SystemTime;
 
 use confsite::content::{self, LoadOptions};
-use serde::Deserialize;
 use serde_json::Value;
 
-use crate::common::{confsite, confsite_ok, read, repo, seed, stderr};
+use crate::common::{
+    Expected, confsite, confsite_ok, expected_sessions, file_bytes_under, read, read_json,
+    relative_files, repo, seed, seed_text, stderr, stdout, temp_site,
+};
 
 /// One seed as `scripts/import-demo` imports it, and the event facts the
 /// document (or the flags, for what it lacks) states.
@@ -123,13 +125,7 @@ fn seed_info(prefix: &str) -> &'static Seed {
 
 /// An empty site: a config with a title, nothing else.
 fn new_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("confsite.yaml"), "title: Import test\n").unwrap();
-    dir
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    temp_site(&[("confsite.yaml", "title: Import test\n")])
 }
 
 fn import_args<'a>(document: &'a str, seed: &'a Seed, extra: &[&'a str]) -> Vec<&'a str> {
@@ -146,37 +142,22 @@ fn import_seed(site: &Path, seed: &Seed, extra: &[&str]) -> Output {
     confsite_ok(site, &import_args(document, seed, extra))
 }
 
-/// Every file under `dir` (hidden ones included), relative path → bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
+/// Every file under `dir` (hidden ones included), relative path → bytes;
+/// nothing when `dir` does not exist (yet).
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     if !dir.exists() {
-        return files;
+        return BTreeMap::new();
     }
-    for entry in walkdir(dir) {
-        let rel = entry.strip_prefix(dir).unwrap().to_path_buf();
-        files.insert(rel, fs::read(&entry).unwrap());
-    }
-    files
+    file_bytes_under(dir)
 }
 
 fn mtimes(dir: &Path) -> BTreeMap<PathBuf, SystemTime> {
-    walkdir(dir)
+    relative_files(dir)
         .into_iter()
-        .map(|p| {
-            let t = fs::metadata(&p).unwrap().modified().unwrap();
-            (p, t)
+        .map(|rel| {
+            let t = fs::metadata(dir.join(&rel)).unwrap().modified().unwrap();
+            (rel, t)
         })
-        .collect()
-}
-
-/// Every file under `dir`, hidden ones included, in a stable order.
-fn walkdir(dir: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
         .collect()
 }
 
@@ -208,19 +189,19 @@ fn tree_differences(got: &Path, want: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     for (rel, bytes) in &want_files {
         match got_files.get(rel) {
-            None => problems.push(format!("{}: missing", rel.display())),
-            Some(b) if b != bytes && !same_but_for_theme(rel, b, bytes) => problems.push(format!(
-                "{}: differs\n--- committed\n{}\n--- imported now\n{}",
-                rel.display(),
-                String::from_utf8_lossy(bytes),
-                String::from_utf8_lossy(b)
-            )),
+            None => problems.push(format!("{rel}: missing")),
+            Some(b) if b != bytes && !same_but_for_theme(Path::new(rel), b, bytes) => problems
+                .push(format!(
+                    "{rel}: differs\n--- committed\n{}\n--- imported now\n{}",
+                    String::from_utf8_lossy(bytes),
+                    String::from_utf8_lossy(b)
+                )),
             Some(_) => {}
         }
     }
     for rel in got_files.keys() {
         if !want_files.contains_key(rel) {
-            problems.push(format!("{}: not in the committed content", rel.display()));
+            problems.push(format!("{rel}: not in the committed content"));
         }
     }
     problems
@@ -228,43 +209,6 @@ fn tree_differences(got: &Path, want: &Path) -> Vec<String> {
 
 // ---------------------------------------------------------------------------
 // Expectations
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Expected {
-    title: String,
-    speakers: Vec<ExpectedSpeaker>,
-    start: Option<String>,
-    end: Option<String>,
-    room: Option<String>,
-    track: Option<String>,
-    kind: Option<String>,
-    links: Vec<ExpectedLink>,
-    /// Absent for documents whose bodies are the sessions' own abstracts.
-    body_kind: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExpectedSpeaker {
-    name: String,
-    affiliation: Option<String>,
-    /// Only the schedule expectations state roles.
-    #[serde(default)]
-    role: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExpectedLink {
-    kind: String,
-    url: String,
-}
-
-fn expected(prefix: &str) -> Vec<Expected> {
-    let path = repo().join(format!("tests/fixtures/expected/{prefix}.json"));
-    serde_json::from_str(&read(&path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 /// `sessions.json` entries paired with the expected sessions: by title, in
 /// document order. `sessions.json` is in program order; sessions with the
@@ -445,9 +389,8 @@ fn seed_end_to_end(seed: &Seed) {
     // 4. Build, and compare sessions.json with what the document says.
     confsite_ok(root, &["build"]);
     let json_path = root.join("output").join(seed.event).join("sessions.json");
-    let sessions: Vec<Value> = serde_json::from_str(&read(&json_path))
-        .unwrap_or_else(|e| panic!("{}: {e}", json_path.display()));
-    let expected = expected(seed.prefix);
+    let sessions: Vec<Value> = read_json(&json_path);
+    let expected = expected_sessions(seed.prefix);
     assert_eq!(
         expected.len(),
         seed.sessions,
@@ -592,7 +535,7 @@ fn seed_004_sched_export_end_to_end() {
     // The one room the expectations make shared: the exhibit hall, where the
     // coffee break, the showcase and sponsored demos overlap the relaxation station.
     assert_eq!(
-        shared_rooms(&expected("004")),
+        shared_rooms(&expected_sessions("004")),
         ["Building B | Level 1 | Exhibit Hall B3-B5"]
     );
     seed_end_to_end(seed_info("004"));
@@ -642,9 +585,9 @@ fn a_hand_edit_is_kept_until_force() {
     let original = read(event_dir.join(page));
     let edited = format!("{original}\nEdited by the organisers: doors open at 9:15.\n");
     fs::write(event_dir.join(page), &edited).unwrap();
-    let others: BTreeMap<PathBuf, Vec<u8>> = snapshot(&event_dir)
+    let others: BTreeMap<String, Vec<u8>> = snapshot(&event_dir)
         .into_iter()
-        .filter(|(p, _)| p != Path::new(page))
+        .filter(|(p, _)| p != page)
         .collect();
 
     // Re-import: the page is skipped with a warning naming it; nothing else changes.
@@ -666,9 +609,9 @@ fn a_hand_edit_is_kept_until_force() {
         stdout(&out)
     );
     assert_eq!(read(event_dir.join(page)), edited);
-    let after: BTreeMap<PathBuf, Vec<u8>> = snapshot(&event_dir)
+    let after: BTreeMap<String, Vec<u8>> = snapshot(&event_dir)
         .into_iter()
-        .filter(|(p, _)| p != Path::new(page))
+        .filter(|(p, _)| p != page)
         .collect();
     assert!(after == others, "other files changed");
 
@@ -741,7 +684,7 @@ fn dry_run_writes_nothing() {
 
 /// The seed's text with line `n` (1-based) replaced.
 fn with_line(prefix: &str, n: usize, replacement: &str) -> String {
-    let text = read(seed(prefix));
+    let text = seed_text(prefix);
     let mut lines: Vec<&str> = text.split('\n').collect();
     lines[n - 1] = replacement;
     lines.join("\n")
@@ -749,14 +692,14 @@ fn with_line(prefix: &str, n: usize, replacement: &str) -> String {
 
 /// The seed's first `n` lines, then `tail` where the file was cut off.
 fn cut_after(prefix: &str, n: usize, tail: &str) -> String {
-    let text = read(seed(prefix));
+    let text = seed_text(prefix);
     let lines: Vec<&str> = text.split('\n').take(n).collect();
     format!("{}\n{tail}", lines.join("\n"))
 }
 
 /// The seed's text without lines `from..=to` (1-based).
 fn without_lines(prefix: &str, from: usize, to: usize) -> String {
-    let text = read(seed(prefix));
+    let text = seed_text(prefix);
     let lines: Vec<&str> = text.split('\n').collect();
     let mut kept = lines[..from - 1].to_vec();
     kept.extend_from_slice(&lines[to..]);

@@ -8,15 +8,17 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use confsite::content::pages::{EventPage, OneOrMany, SessionPage, SpeakerEntry};
-use confsite::content::{self, LoadOptions, write};
-use confsite::diagnostic::Diagnostic;
+use confsite::content::{self, LoadOptions};
 use confsite::import::{Format, ImportOptions, Imported};
 use confsite::model::{BodyKind, Session};
-use confsite::slugs::{self, Deduper};
+use confsite::slugs;
 use confsite::time;
 use serde_json::{Value, json};
 
-use crate::common::{read, repo, seed};
+use crate::common::{
+    expected_sessions_file, import_errors, import_fixture, parse_document, read, read_json, seed,
+    seed_text, session_titled, write_imported_site,
+};
 
 const FIELDS: &[&str] = &[
     "title",
@@ -31,7 +33,7 @@ const FIELDS: &[&str] = &[
 ];
 
 fn import(format: Format, path: &Path) -> Imported {
-    import_text(format, &read(path), path, &ImportOptions::default())
+    parse_document(format, path, &ImportOptions::default())
 }
 
 fn import_text(format: Format, text: &str, path: &Path, options: &ImportOptions) -> Imported {
@@ -39,8 +41,7 @@ fn import_text(format: Format, text: &str, path: &Path, options: &ImportOptions)
 }
 
 fn expectations(path: &Path) -> Vec<Value> {
-    let parsed: Value =
-        serde_json::from_str(&read(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let parsed: Value = read_json(path);
     let list = parsed
         .as_array()
         .unwrap_or_else(|| panic!("{} must hold an array", path.display()))
@@ -51,14 +52,6 @@ fn expectations(path: &Path) -> Vec<Value> {
         }
     }
     list
-}
-
-fn errors(imported: &Imported) -> Vec<&Diagnostic> {
-    imported
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .collect()
 }
 
 /// A session page in the shape of the expectation files.
@@ -129,15 +122,7 @@ fn assert_matches(label: &str, imported: &Imported, expected: &[Value]) {
 }
 
 fn expected_seed(prefix: &str) -> Vec<Value> {
-    expectations(&repo().join(format!("tests/fixtures/expected/{prefix}.json")))
-}
-
-fn session<'a>(imported: &'a Imported, title: &str) -> &'a SessionPage {
-    imported
-        .sessions
-        .iter()
-        .find(|s| s.front.title == title)
-        .unwrap_or_else(|| panic!("no session `{title}`"))
+    expectations(&expected_sessions_file(prefix))
 }
 
 fn has_warning(imported: &Imported, line: usize, needle: &str) -> bool {
@@ -153,7 +138,11 @@ fn has_warning(imported: &Imported, line: usize, needle: &str) -> bool {
 #[test]
 fn seed_000_talk_list() {
     let imported = import(Format::TalkList, &seed("000"));
-    assert!(errors(&imported).is_empty(), "{:#?}", imported.diagnostics);
+    assert!(
+        import_errors(&imported).is_empty(),
+        "{:#?}",
+        imported.diagnostics
+    );
     assert_matches("000", &imported, &expected_seed("000"));
 
     // The document states no event: nothing is made up for it.
@@ -163,7 +152,7 @@ fn seed_000_talk_list() {
     assert_eq!(imported.event.body, "");
 
     // "Session Details" and the three lines under it (54-57) become fields.
-    let pillars = session(
+    let pillars = session_titled(
         &imported,
         "Three Pillars of Observability: The Open Source Way",
     );
@@ -200,7 +189,7 @@ fn seed_000_talk_list() {
     assert!(has_warning(&imported, 54, "heading dropped"));
 
     // Line 17 reads like a title but is out of order: the end of line 13's description.
-    let build = session(
+    let build = session_titled(
         &imported,
         "Who broke the build? Using Kuttl to improve E2E testing and release faster",
     );
@@ -213,7 +202,7 @@ fn seed_000_talk_list() {
     assert!(has_warning(&imported, 17, "alphabetical order"));
 
     // Line 47 ends in a question and is in order, but is two sentences: description.
-    let hiding = session(
+    let hiding = session_titled(
         &imported,
         "These Are NOT the Vulnerabilities You Are Looking For: Hiding Vulnerabilities in Containers",
     );
@@ -226,7 +215,11 @@ fn seed_000_talk_list() {
 #[test]
 fn seed_001_blog_notes() {
     let imported = import(Format::BlogNotes, &seed("001"));
-    assert!(errors(&imported).is_empty(), "{:#?}", imported.diagnostics);
+    assert!(
+        import_errors(&imported).is_empty(),
+        "{:#?}",
+        imported.diagnostics
+    );
     assert_matches("001", &imported, &expected_seed("001"));
 
     let event = &imported.event;
@@ -301,12 +294,7 @@ fn seed_001_flags_override_and_conflicts_are_reported() {
         timezone: Some("Europe/Prague".to_string()),
         location: None,
     };
-    let imported = import_text(
-        Format::BlogNotes,
-        &read(seed("001")),
-        &seed("001"),
-        &options,
-    );
+    let imported = import_text(Format::BlogNotes, &seed_text("001"), &seed("001"), &options);
     let front = &imported.event.front;
     assert_eq!(front.name, "DevConf.CZ");
     assert_eq!(front.start_date.as_deref(), Some("2023-06-16"));
@@ -318,12 +306,7 @@ fn seed_001_flags_override_and_conflicts_are_reported() {
         date: Some("2023-07-01".to_string()),
         ..ImportOptions::default()
     };
-    let imported = import_text(
-        Format::BlogNotes,
-        &read(seed("001")),
-        &seed("001"),
-        &options,
-    );
+    let imported = import_text(Format::BlogNotes, &seed_text("001"), &seed("001"), &options);
     assert!(
         has_warning(&imported, 2, "2023-06"),
         "{:#?}",
@@ -334,7 +317,11 @@ fn seed_001_flags_override_and_conflicts_are_reported() {
 #[test]
 fn seed_003_video_summaries() {
     let imported = import(Format::VideoSummaries, &seed("003"));
-    assert!(errors(&imported).is_empty(), "{:#?}", imported.diagnostics);
+    assert!(
+        import_errors(&imported).is_empty(),
+        "{:#?}",
+        imported.diagnostics
+    );
     assert_matches("003", &imported, &expected_seed("003"));
     assert_eq!(imported.event.front.name, "");
     assert_eq!(imported.event.body, "");
@@ -370,7 +357,7 @@ fn seed_003_video_summaries() {
 // Documents written for these tests
 
 fn fixture_documents(format: &str) -> Vec<(PathBuf, PathBuf)> {
-    let dir = repo().join("tests/fixtures/import").join(format);
+    let dir = import_fixture(format);
     let mut docs: Vec<(PathBuf, PathBuf)> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(Result::ok)
@@ -401,7 +388,7 @@ fn own_documents_import_with_any_line_endings() {
             let text = read(&doc);
             let imported = import_text(*format, &text, &doc, &ImportOptions::default());
             assert!(
-                errors(&imported).is_empty(),
+                import_errors(&imported).is_empty(),
                 "{label}: {:#?}",
                 imported.diagnostics
             );
@@ -418,7 +405,7 @@ fn own_documents_import_with_any_line_endings() {
 
 #[test]
 fn own_talk_list_details() {
-    let path = repo().join("tests/fixtures/import/talk-list/harbour-conf.txt");
+    let path = import_fixture("talk-list/harbour-conf.txt");
     let imported = import(Format::TalkList, &path);
     assert_eq!(
         imported.event.body,
@@ -447,7 +434,7 @@ fn own_talk_list_details() {
 
 #[test]
 fn own_blog_post_details() {
-    let path = repo().join("tests/fixtures/import/blog-notes/pycon-de.txt");
+    let path = import_fixture("blog-notes/pycon-de.txt");
     let imported = import(Format::BlogNotes, &path);
     let front = &imported.event.front;
     assert_eq!(front.name, "PyCon DE 2024");
@@ -476,7 +463,7 @@ fn own_blog_post_details() {
 
 #[test]
 fn own_video_summaries_details() {
-    let path = repo().join("tests/fixtures/import/video-summaries/navigate.md");
+    let path = import_fixture("video-summaries/navigate.md");
     let imported = import(Format::VideoSummaries, &path);
     assert_eq!(imported.event.front.name, "Navigate Europe 2024");
     assert_eq!(imported.event.body, "Summaries of the recorded talks.");
@@ -493,14 +480,16 @@ fn own_video_summaries_details() {
 
 #[test]
 fn own_truncated_documents_keep_what_is_there() {
-    let dir = repo().join("tests/fixtures/import");
-    let talks = import(Format::TalkList, &dir.join("talk-list/truncated.txt"));
+    let talks = import(Format::TalkList, &import_fixture("talk-list/truncated.txt"));
     assert_eq!(
         talks.sessions[1].body,
         "Flight software has no second chances. We show what"
     );
 
-    let post = import(Format::BlogNotes, &dir.join("blog-notes/truncated.txt"));
+    let post = import(
+        Format::BlogNotes,
+        &import_fixture("blog-notes/truncated.txt"),
+    );
     assert_eq!(post.event.front.name, "RustFest Zürich 2025");
     assert_eq!(
         post.sessions[0].body,
@@ -509,7 +498,7 @@ fn own_truncated_documents_keep_what_is_there() {
 
     let videos = import(
         Format::VideoSummaries,
-        &dir.join("video-summaries/truncated.md"),
+        &import_fixture("video-summaries/truncated.md"),
     );
     assert_eq!(videos.sessions[0].body, "* First point\n* Second po");
     // The cut `URL:` line is not a link: kept as text, and both problems reported.
@@ -553,7 +542,7 @@ fn empty_and_binary_documents_are_errors_with_a_line() {
                 &ImportOptions::default(),
             );
             assert!(imported.sessions.is_empty(), "{} {what}", format.name());
-            let errors = errors(&imported);
+            let errors = import_errors(&imported);
             assert_eq!(
                 errors.len(),
                 1,
@@ -580,13 +569,13 @@ fn records_without_a_title_are_reported_at_their_line() {
     let prose = "This list has no titles at all.\nOnly sentences, ending in full stops.\n";
     let imported = import_text(Format::TalkList, prose, p, &opts);
     assert!(imported.sessions.is_empty());
-    assert!(errors(&imported).iter().any(|d| d.line == 1));
+    assert!(import_errors(&imported).iter().any(|d| d.line == 1));
 
     let text = "Intro.\n\nhttps://conf.sched.com/event/1AbC\nNotes without a name.\nhttps://conf.sched.com/event/1AbD/a-named-one\n";
     let imported = import_text(Format::BlogNotes, text, p, &opts);
     assert_eq!(imported.sessions.len(), 1);
     assert!(
-        errors(&imported).iter().any(|d| d.line == 3),
+        import_errors(&imported).iter().any(|d| d.line == 3),
         "{:#?}",
         imported.diagnostics
     );
@@ -594,7 +583,7 @@ fn records_without_a_title_are_reported_at_their_line() {
     let text = "## A Talk | Ana\nURL: https://youtu.be/a\n\n##  | Bo & Cy\nURL: https://youtu.be/b\n\n##\n* nothing\n";
     let imported = import_text(Format::VideoSummaries, text, p, &opts);
     assert_eq!(imported.sessions.len(), 1);
-    let lines: Vec<usize> = errors(&imported).iter().map(|d| d.line).collect();
+    let lines: Vec<usize> = import_errors(&imported).iter().map(|d| d.line).collect();
     assert_eq!(lines, [4, 7]);
 }
 
@@ -631,7 +620,6 @@ fn truncated_documents_never_panic() {
 fn load_back(imported: &Imported) -> (confsite::model::Event, Vec<Session>) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    std::fs::write(root.join("confsite.yaml"), "title: T\n").unwrap();
     let mut event = EventPage {
         front: imported.event.front.clone(),
         body: imported.event.body.clone(),
@@ -639,20 +627,9 @@ fn load_back(imported: &Imported) -> (confsite::model::Event, Vec<Session>) {
     if event.front.timezone.is_empty() {
         event.front.timezone = "UTC".to_string();
     }
-    let event_dir = root.join("content").join(slugs::slugify(&event.front.name));
-    std::fs::create_dir_all(&event_dir).unwrap();
-    std::fs::write(event_dir.join("_event.md"), write::event_page_text(&event)).unwrap();
-    let mut dedup = Deduper::default();
-    let mut order: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, page) in imported.sessions.iter().enumerate() {
-        let slug = dedup.unique(&slugs::slugify(&page.front.title));
-        std::fs::write(
-            event_dir.join(format!("{slug}.md")),
-            write::session_page_text(page),
-        )
-        .unwrap();
-        order.insert(slug, i);
-    }
+    let event_slug = slugs::slugify(&event.front.name);
+    let slugs = write_imported_site(root, "title: T\n", &event_slug, &event, &imported.sessions);
+    let order: BTreeMap<String, usize> = slugs.into_iter().zip(0..).collect();
     let loaded =
         content::load_site(root, &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
     let mut event = loaded.site.events.into_iter().next().expect("one event");
@@ -664,20 +641,16 @@ fn load_back(imported: &Imported) -> (confsite::model::Event, Vec<Session>) {
 #[test]
 fn imports_round_trip_through_the_content_stage() {
     let mut cases: Vec<(Format, PathBuf, PathBuf)> = vec![
-        (
-            Format::TalkList,
-            seed("000"),
-            repo().join("tests/fixtures/expected/000.json"),
-        ),
+        (Format::TalkList, seed("000"), expected_sessions_file("000")),
         (
             Format::BlogNotes,
             seed("001"),
-            repo().join("tests/fixtures/expected/001.json"),
+            expected_sessions_file("001"),
         ),
         (
             Format::VideoSummaries,
             seed("003"),
-            repo().join("tests/fixtures/expected/003.json"),
+            expected_sessions_file("003"),
         ),
     ];
     for (format, dir) in FORMATS {

@@ -3,51 +3,15 @@
 //! input, and a round trip through the content loader.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use confsite::content::pages::{OneOrMany, RoomEntry, SessionPage, SpeakerEntry};
 use confsite::content::{self, LoadOptions};
 use confsite::diagnostic::{Diagnostic, Level};
-use confsite::import::{ImportOptions, Imported, flat_schedule, sched_export};
-use confsite::slugs::{self, Deduper};
-use serde::Deserialize;
+use confsite::import::{Format, ImportOptions, Imported, flat_schedule, sched_export};
+use confsite::slugs;
 
-use crate::common;
-
-/// One session of `tests/fixtures/expected/<seed>.json`, written by reading the seed.
-#[derive(Debug, Deserialize)]
-struct Expected {
-    title: String,
-    speakers: Vec<ExpectedSpeaker>,
-    start: Option<String>,
-    end: Option<String>,
-    room: Option<String>,
-    track: Option<String>,
-    kind: Option<String>,
-    links: Vec<ExpectedLink>,
-}
-
-#[derive(Debug, Deserialize, PartialEq)]
-struct ExpectedSpeaker {
-    name: String,
-    affiliation: Option<String>,
-    role: Option<String>,
-}
-
-#[derive(Debug, Deserialize, PartialEq)]
-struct ExpectedLink {
-    kind: String,
-    url: String,
-}
-
-fn expected(seed: &str) -> Vec<Expected> {
-    let path = common::repo().join(format!("tests/fixtures/expected/{seed}.json"));
-    serde_json::from_str(&common::read(&path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn fixture(rel: &str) -> PathBuf {
-    common::repo().join("tests/fixtures/import").join(rel)
-}
+use crate::common::{self, Expected, ExpectedSpeaker, expected_sessions};
 
 fn rejekts_flags() -> ImportOptions {
     ImportOptions {
@@ -59,13 +23,11 @@ fn rejekts_flags() -> ImportOptions {
 }
 
 fn import_002(options: &ImportOptions) -> Imported {
-    let path = common::seed("002");
-    flat_schedule::parse(&common::read(&path), &path, options)
+    common::parse_document(Format::FlatSchedule, &common::seed("002"), options)
 }
 
 fn import_004(options: &ImportOptions) -> Imported {
-    let path = common::seed("004");
-    sched_export::parse(&common::read(&path), &path, options)
+    common::parse_document(Format::SchedExport, &common::seed("004"), options)
 }
 
 fn speakers_of(page: &SessionPage) -> Vec<ExpectedSpeaker> {
@@ -209,7 +171,7 @@ fn seed_002_imports_as_read_by_hand() {
     let imported = import_002(&rejekts_flags());
     assert_eq!(errors(&imported.diagnostics), Vec::<String>::new());
     assert_eq!(imported.sessions.len(), 26);
-    assert_matches(&imported.sessions, &expected("002"));
+    assert_matches(&imported.sessions, &expected_sessions("002"));
 
     let event = &imported.event.front;
     assert_eq!(event.name, "Cloud Native Rejekts North America 2022");
@@ -348,11 +310,11 @@ fn seed_002_flags_that_contradict_the_page_are_reported() {
 fn seed_004_imports_as_read_by_hand() {
     let imported = import_004(&ImportOptions::default());
     assert_eq!(errors(&imported.diagnostics), Vec::<String>::new());
-    let text = common::read(common::seed("004"));
+    let text = common::seed_text("004");
     // As many sessions as the document has `Title#` lines after its two header lines.
     assert_eq!(lines_starting(&text, "Time: ").len(), 99);
     assert_eq!(imported.sessions.len(), 99);
-    assert_matches(&imported.sessions, &expected("004"));
+    assert_matches(&imported.sessions, &expected_sessions("004"));
 
     let event = &imported.event.front;
     assert_eq!(event.name, "KubeCon + CloudNativeCon North America 2025");
@@ -365,7 +327,7 @@ fn seed_004_imports_as_read_by_hand() {
 #[test]
 fn seed_004_eleven_am_est_is_sixteen_hundred_utc() {
     let imported = import_004(&ImportOptions::default());
-    let text = common::read(common::seed("004"));
+    let text = common::seed_text("004");
     let at_eleven = lines_starting(&text, "Time: 11:00am EST").len();
     assert!(at_eleven > 10, "the seed lists many 11:00am sessions");
     let starts: Vec<jiff::Timestamp> = imported
@@ -538,7 +500,7 @@ fn seed_004_flags_override_the_document_and_say_so() {
 
 #[test]
 fn crlf_line_endings_change_nothing() {
-    let text = common::read(common::seed("004"));
+    let text = common::seed_text("004");
     let crlf = text.replace('\n', "\r\n");
     let path = common::seed("004");
     let a = sched_export::parse(&text, &path, &ImportOptions::default());
@@ -546,7 +508,7 @@ fn crlf_line_endings_change_nothing() {
     assert_eq!(a.sessions, b.sessions);
     assert_eq!(a.diagnostics, b.diagnostics);
 
-    let text = common::read(common::seed("002"));
+    let text = common::seed_text("002");
     let path = common::seed("002");
     let a = flat_schedule::parse(&text, &path, &rejekts_flags());
     let b = flat_schedule::parse(&text.replace('\n', "\r\n"), &path, &rejekts_flags());
@@ -599,7 +561,7 @@ fn assert_rows(imported: &Imported, rows: &[Row]) {
 
 #[test]
 fn flat_schedule_over_two_days_in_vienna() {
-    let path = fixture("flat-schedule/vienna-two-days.txt");
+    let path = common::import_fixture("flat-schedule/vienna-two-days.txt");
     let raw = std::fs::read(&path).unwrap();
     assert!(
         raw.windows(2).any(|w| w == b"\r\n"),
@@ -703,7 +665,7 @@ fn flat_schedule_over_two_days_in_vienna() {
 
 #[test]
 fn flat_schedule_date_flag_moves_the_page_days() {
-    let path = fixture("flat-schedule/vienna-two-days.txt");
+    let path = common::import_fixture("flat-schedule/vienna-two-days.txt");
     let options = ImportOptions {
         name: Some("Datenfest".into()),
         date: Some("2024-10-21".into()),
@@ -729,7 +691,7 @@ fn flat_schedule_date_flag_moves_the_page_days() {
 
 #[test]
 fn sched_export_over_two_days_in_berlin() {
-    let path = fixture("sched-export/berlin-two-days.txt");
+    let path = common::import_fixture("sched-export/berlin-two-days.txt");
     let imported = sched_export::parse(&common::read(&path), &path, &ImportOptions::default());
     assert_eq!(errors(&imported.diagnostics), Vec::<String>::new());
     let rows: &[Row] = &[
@@ -815,7 +777,7 @@ fn sched_export_over_two_days_in_berlin() {
 
 #[test]
 fn sched_export_in_austin_with_a_real_clash() {
-    let path = fixture("sched-export/austin-one-day.txt");
+    let path = common::import_fixture("sched-export/austin-one-day.txt");
     let imported = sched_export::parse(&common::read(&path), &path, &ImportOptions::default());
     assert_eq!(errors(&imported.diagnostics), Vec::<String>::new());
     let rows: &[Row] = &[
@@ -1066,10 +1028,7 @@ impl Rng {
 
 #[test]
 fn mangled_seeds_never_panic() {
-    let seeds = [
-        common::read(common::seed("002")),
-        common::read(common::seed("004")),
-    ];
+    let seeds = [common::seed_text("002"), common::seed_text("004")];
     let pieces = [
         "#",
         "Time: ",
@@ -1143,28 +1102,13 @@ fn mangled_seeds_never_panic() {
 fn round_trip(imported: &Imported, expected: &[Expected]) {
     let dir = tempfile::tempdir().unwrap();
     let event_slug = slugs::slugify(&imported.event.front.name);
-    let mut files = vec![
-        ("confsite.yaml".to_string(), "title: T\n".to_string()),
-        (
-            format!("content/{event_slug}/_event.md"),
-            content::write::event_page_text(&imported.event),
-        ),
-    ];
-    let mut dedup = Deduper::default();
-    let mut slug_of = Vec::new();
-    for page in &imported.sessions {
-        let slug = dedup.unique(&slugs::slugify(&page.front.title));
-        files.push((
-            format!("content/{event_slug}/{slug}.md"),
-            content::write::session_page_text(page),
-        ));
-        slug_of.push(slug);
-    }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    common::write_files(dir.path(), &refs);
+    let slug_of = common::write_imported_site(
+        dir.path(),
+        "title: T\n",
+        &event_slug,
+        &imported.event,
+        &imported.sessions,
+    );
 
     let loaded =
         content::load_site(dir.path(), &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
@@ -1212,13 +1156,13 @@ fn round_trip(imported: &Imported, expected: &[Expected]) {
 
 #[test]
 fn seed_002_round_trips_through_a_site() {
-    round_trip(&import_002(&rejekts_flags()), &expected("002"));
+    round_trip(&import_002(&rejekts_flags()), &expected_sessions("002"));
 }
 
 #[test]
 fn seed_004_round_trips_through_a_site() {
     let imported = import_004(&ImportOptions::default());
-    round_trip(&imported, &expected("004"));
+    round_trip(&imported, &expected_sessions("004"));
     // The shared room survives loading.
     let dir = tempfile::tempdir().unwrap();
     let slug = slugs::slugify(&imported.event.front.name);

@@ -14,11 +14,9 @@ use confsite::import::ImportOptions;
 use confsite::import::write::{Action, ImportReport, ImportRequest, MANIFEST, run};
 use confsite::model::{Event, Link, Speaker};
 
-use crate::common::{confsite_ok, read, repo, stderr, write_files};
-
-fn fixture(rel: &str) -> PathBuf {
-    repo().join("tests/fixtures/interop").join(rel)
-}
+use crate::common::{
+    actions_by_path, confsite_ok, file_texts_under, interop_fixture, read, stderr, write_files,
+};
 
 /// An empty site with its sources in a sibling folder.
 struct Site {
@@ -60,21 +58,7 @@ impl Site {
 
     /// Every file under an event directory, by path relative to it.
     fn files(&self, event: &str) -> BTreeMap<String, String> {
-        let dir = self.event_dir(event);
-        let mut files = BTreeMap::new();
-        let mut stack = vec![dir.clone()];
-        while let Some(d) = stack.pop() {
-            for entry in fs::read_dir(&d).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else {
-                    let rel = path.strip_prefix(&dir).unwrap().to_string_lossy();
-                    files.insert(rel.replace('\\', "/"), read(&path));
-                }
-            }
-        }
-        files
+        file_texts_under(&self.event_dir(event))
     }
 
     fn load(&self, event: &str) -> Event {
@@ -107,22 +91,8 @@ fn import(request: &ImportRequest) -> ImportReport {
     run(request).unwrap_or_else(|f| panic!("import failed:\n{f}"))
 }
 
-/// Path relative to the event directory → action, for a one-event report.
-fn actions(report: &ImportReport) -> BTreeMap<String, Action> {
-    assert_eq!(report.events.len(), 1, "{:#?}", report.lines);
-    let event = &report.events[0];
-    event
-        .files
-        .iter()
-        .map(|f| {
-            let rel = f.path.strip_prefix(&event.dir).unwrap();
-            (rel.to_string_lossy().replace('\\', "/"), f.action)
-        })
-        .collect()
-}
-
 fn speaker_actions(report: &ImportReport) -> BTreeMap<String, Action> {
-    actions(report)
+    actions_by_path(report)
         .into_iter()
         .filter(|(name, _)| name.starts_with("speakers/"))
         .collect()
@@ -157,7 +127,10 @@ fn session_titles(event: &Event, speaker: &Speaker) -> Vec<String> {
 }
 
 fn sessionize_fixture(site: &Site) -> PathBuf {
-    site.source("view-all.json", &read(fixture("sessionize/view-all.json")))
+    site.source(
+        "view-all.json",
+        &read(interop_fixture("sessionize/view-all.json")),
+    )
 }
 
 // ---- Sessionize -------------------------------------------------------------
@@ -292,7 +265,9 @@ fn re_import_is_idempotent_and_hand_edits_are_protected() {
 
     let report = import(&request);
     assert!(
-        actions(&report).values().all(|a| *a == Action::Unchanged),
+        actions_by_path(&report)
+            .values()
+            .all(|a| *a == Action::Unchanged),
         "{:#?}",
         report.lines
     );
@@ -309,7 +284,7 @@ fn re_import_is_idempotent_and_hand_edits_are_protected() {
     fs::write(&page, &edited).unwrap();
     let report = import(&request);
     assert_eq!(
-        actions(&report)["speakers/jonas-bergstrom.md"],
+        actions_by_path(&report)["speakers/jonas-bergstrom.md"],
         Action::SkipEdited
     );
     let warned: Vec<String> = warnings(&report)
@@ -337,13 +312,15 @@ fn re_import_is_idempotent_and_hand_edits_are_protected() {
         ..request.clone()
     });
     assert_eq!(
-        actions(&report)["speakers/jonas-bergstrom.md"],
+        actions_by_path(&report)["speakers/jonas-bergstrom.md"],
         Action::Overwrite
     );
     assert_eq!(site.files("devdays"), before);
     let report = import(&request);
     assert!(
-        actions(&report).values().all(|a| *a == Action::Unchanged),
+        actions_by_path(&report)
+            .values()
+            .all(|a| *a == Action::Unchanged),
         "{:#?}",
         report.lines
     );
@@ -384,7 +361,7 @@ fn dry_run_lists_speaker_pages_and_writes_nothing() {
 #[test]
 fn a_speaker_no_longer_described_is_stale_like_a_session() {
     let site = Site::new();
-    let original = read(fixture("sessionize/view-all.json"));
+    let original = read(interop_fixture("sessionize/view-all.json"));
     let source = site.source("view-all.json", &original);
     let request = sessionize_request(&site, vec![source.clone()]);
     import(&request);
@@ -403,7 +380,7 @@ fn a_speaker_no_longer_described_is_stale_like_a_session() {
 
     let report = import(&request);
     assert_eq!(
-        actions(&report)["speakers/tom-nguyen.md"],
+        actions_by_path(&report)["speakers/tom-nguyen.md"],
         Action::Stale,
         "{:#?}",
         report.lines
@@ -423,7 +400,10 @@ fn a_speaker_no_longer_described_is_stale_like_a_session() {
         force: true,
         ..request.clone()
     });
-    assert_eq!(actions(&report)["speakers/tom-nguyen.md"], Action::Remove);
+    assert_eq!(
+        actions_by_path(&report)["speakers/tom-nguyen.md"],
+        Action::Remove
+    );
     assert!(!page.exists());
     let manifest = read(site.event_dir("devdays").join(MANIFEST));
     assert!(!manifest.contains("tom-nguyen"), "{manifest}");
@@ -437,7 +417,7 @@ fn pretalx_speakers_become_pages_with_bios() {
     let site = Site::new();
     let source = site.source(
         "pretalx-democon.json",
-        &read(fixture("c3voc/examples/pretalx-democon.json")),
+        &read(interop_fixture("c3voc/examples/pretalx-democon.json")),
     );
     let request = ImportRequest {
         root: site.root.clone(),
@@ -475,7 +455,9 @@ fn pretalx_speakers_become_pages_with_bios() {
 
     let report = import(&request);
     assert!(
-        actions(&report).values().all(|a| *a == Action::Unchanged),
+        actions_by_path(&report)
+            .values()
+            .all(|a| *a == Action::Unchanged),
         "{:#?}",
         report.lines
     );
@@ -729,7 +711,7 @@ fn a_long_name_gets_a_short_slug_and_sessions_find_it_by_id() {
 #[test]
 fn speaker_pages_are_added_to_an_existing_event_directory() {
     let site = Site::new();
-    let original = read(fixture("sessionize/view-all.json"));
+    let original = read(interop_fixture("sessionize/view-all.json"));
     // First without any speaker details: no `speakers/` directory yet.
     let mut doc: serde_json::Value = serde_json::from_str(&original).unwrap();
     for sp in doc["speakers"].as_array_mut().unwrap() {

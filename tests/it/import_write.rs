@@ -16,7 +16,9 @@ use confsite::import::detect::{detect, read_document};
 use confsite::import::write::{Action, ImportReport, ImportRequest, MANIFEST, run_with};
 use confsite::import::{Format, ImportOptions, Imported, choose};
 
-use crate::common::{read, repo, seed, write_files};
+use crate::common::{
+    actions_by_path, file_texts_under, import_fixture, read, seed, seed_text, write_files,
+};
 
 // ---- detection ----------------------------------------------------------------
 
@@ -39,7 +41,7 @@ fn detection_picks_each_seed_format_and_says_why() {
         );
     }
     // The reason names the evidence: 004 has 99 entries with Time/Venue/Type fields.
-    let (_, why) = detect(&read(seed("004"))).unwrap();
+    let (_, why) = detect(&seed_text("004")).unwrap();
     assert!(why.contains("99 `Title#` lines"), "{why}");
 }
 
@@ -47,7 +49,7 @@ fn detection_picks_each_seed_format_and_says_why() {
 /// where `<expected>` is a format name, `refuse` or `ambiguous`.
 #[test]
 fn detection_handles_written_variants() {
-    let dir = repo().join("tests/fixtures/import/detect");
+    let dir = import_fixture("detect");
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -96,7 +98,7 @@ fn detection_handles_written_variants() {
 
 #[test]
 fn detection_survives_crlf_and_a_byte_order_mark() {
-    let path = repo().join("tests/fixtures/import/detect/sched-export--small-day.txt");
+    let path = import_fixture("detect/sched-export--small-day.txt");
     let dos = format!("\u{feff}{}", read(&path).replace('\n', "\r\n"));
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("dos.txt");
@@ -162,7 +164,7 @@ fn import_refuses_files_it_cannot_read_as_documents() {
 #[test]
 fn import_reports_the_detected_format_and_why() {
     let dir = tempfile::tempdir().unwrap();
-    let source = repo().join("tests/fixtures/import/detect/sched-export--small-day.txt");
+    let source = import_fixture("detect/sched-export--small-day.txt");
     let request = ImportRequest {
         root: dir.path().to_path_buf(),
         sources: vec![source.clone()],
@@ -304,17 +306,9 @@ impl Site {
         self.root.join("content").join(slug)
     }
 
-    /// Every file of an event directory, by name, with its text.
+    /// Every file of an event directory, by path relative to it, with its text.
     fn files(&self, slug: &str) -> BTreeMap<String, String> {
-        let mut files = BTreeMap::new();
-        for entry in fs::read_dir(self.event_dir(slug)).unwrap() {
-            let path = entry.unwrap().path();
-            files.insert(
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                read(&path),
-            );
-        }
-        files
+        file_texts_under(&self.event_dir(slug))
     }
 
     /// The names of every entry of `content/`, hidden ones included.
@@ -332,21 +326,6 @@ impl Site {
 
 fn import(request: &ImportRequest) -> ImportReport {
     run_with(request, &toy).unwrap_or_else(|f| panic!("import failed:\n{f}"))
-}
-
-/// File name → action, for the single event of a report.
-fn actions(report: &ImportReport) -> BTreeMap<String, Action> {
-    assert_eq!(report.events.len(), 1, "{:#?}", report.lines);
-    report.events[0]
-        .files
-        .iter()
-        .map(|f| {
-            (
-                f.path.file_name().unwrap().to_string_lossy().into_owned(),
-                f.action,
-            )
-        })
-        .collect()
 }
 
 fn warnings_naming(report: &ImportReport, file: &str) -> Vec<String> {
@@ -380,7 +359,11 @@ fn a_first_import_writes_loadable_pages_and_a_manifest() {
             "wrap-up.md"
         ]
     );
-    assert!(actions(&report).values().all(|a| *a == Action::Create));
+    assert!(
+        actions_by_path(&report)
+            .values()
+            .all(|a| *a == Action::Create)
+    );
     assert!(
         files["_event.md"].contains("timezone: Europe/Prague"),
         "{}",
@@ -443,7 +426,9 @@ fn re_import_is_idempotent_and_touches_nothing() {
 
     let report = import(&request);
     assert!(
-        actions(&report).values().all(|a| *a == Action::Unchanged),
+        actions_by_path(&report)
+            .values()
+            .all(|a| *a == Action::Unchanged),
         "{:#?}",
         report.lines
     );
@@ -483,7 +468,7 @@ fn a_page_edited_by_hand_is_skipped_with_a_warning_and_force_overwrites_it() {
     .unwrap();
 
     let report = import(&request);
-    assert_eq!(actions(&report)["opening.md"], Action::SkipEdited);
+    assert_eq!(actions_by_path(&report)["opening.md"], Action::SkipEdited);
     let warnings = warnings_naming(&report, "opening.md");
     assert_eq!(warnings.len(), 1, "{:?}", report.diagnostics);
     assert!(
@@ -495,13 +480,13 @@ fn a_page_edited_by_hand_is_skipped_with_a_warning_and_force_overwrites_it() {
 
     // Still edited at the next import: the skip is remembered, not forgotten.
     let report = import(&request);
-    assert_eq!(actions(&report)["opening.md"], Action::SkipEdited);
+    assert_eq!(actions_by_path(&report)["opening.md"], Action::SkipEdited);
 
     let report = import(&ImportRequest {
         force: true,
         ..request.clone()
     });
-    assert_eq!(actions(&report)["opening.md"], Action::Overwrite);
+    assert_eq!(actions_by_path(&report)["opening.md"], Action::Overwrite);
     let now = read(&page);
     assert!(
         now.contains("09:15") && !now.contains("room change"),
@@ -510,7 +495,9 @@ fn a_page_edited_by_hand_is_skipped_with_a_warning_and_force_overwrites_it() {
     // After --force the page is the import's again: no warnings, nothing to do.
     let report = import(&request);
     assert!(
-        actions(&report).values().all(|a| *a == Action::Unchanged),
+        actions_by_path(&report)
+            .values()
+            .all(|a| *a == Action::Unchanged),
         "{:#?}",
         report.lines
     );
@@ -533,7 +520,7 @@ fn an_unedited_page_follows_the_source_and_a_hand_made_page_is_left_alone() {
     fs::write(site.source("devconf.txt"), changed).unwrap();
 
     let report = import(&request);
-    let acts = actions(&report);
+    let acts = actions_by_path(&report);
     assert_eq!(acts["wrap-up.md"], Action::Update);
     assert_eq!(acts["lightning-talks.md"], Action::SkipEdited);
     assert_eq!(acts["opening.md"], Action::Unchanged);
@@ -559,7 +546,10 @@ fn pages_no_longer_in_the_source_are_kept_until_force_removes_them() {
     .unwrap();
 
     let report = import(&request);
-    assert_eq!(actions(&report)["containers-in-a-car.md"], Action::Stale);
+    assert_eq!(
+        actions_by_path(&report)["containers-in-a-car.md"],
+        Action::Stale
+    );
     let warning = &warnings_naming(&report, "containers-in-a-car.md")[0];
     assert!(
         warning.contains("no longer in the source") && warning.contains("--force"),
@@ -573,8 +563,11 @@ fn pages_no_longer_in_the_source_are_kept_until_force_removes_them() {
         force: true,
         ..request.clone()
     });
-    assert_eq!(actions(&report)["containers-in-a-car.md"], Action::Remove);
-    assert!(!actions(&report).contains_key("mine.md"));
+    assert_eq!(
+        actions_by_path(&report)["containers-in-a-car.md"],
+        Action::Remove
+    );
+    assert!(!actions_by_path(&report).contains_key("mine.md"));
     assert!(!dir.join("containers-in-a-car.md").exists());
     assert!(dir.join("mine.md").exists());
     let manifest = read(dir.join(MANIFEST));
@@ -589,14 +582,14 @@ fn a_page_deleted_by_hand_is_not_recreated_without_force() {
     let page = site.event_dir("devconf-2023").join("wrap-up.md");
     fs::remove_file(&page).unwrap();
     let report = import(&request);
-    assert_eq!(actions(&report)["wrap-up.md"], Action::SkipDeleted);
+    assert_eq!(actions_by_path(&report)["wrap-up.md"], Action::SkipDeleted);
     assert!(warnings_naming(&report, "wrap-up.md")[0].contains("deleted by hand"));
     assert!(!page.exists());
     let report = import(&ImportRequest {
         force: true,
         ..request
     });
-    assert_eq!(actions(&report)["wrap-up.md"], Action::Create);
+    assert_eq!(actions_by_path(&report)["wrap-up.md"], Action::Create);
     assert!(page.exists());
 }
 
@@ -613,8 +606,8 @@ fn a_damaged_manifest_makes_every_changed_page_count_as_edited() {
     )
     .unwrap();
     let report = import(&request);
-    assert_eq!(actions(&report)["wrap-up.md"], Action::SkipEdited);
-    assert_eq!(actions(&report)["opening.md"], Action::Unchanged);
+    assert_eq!(actions_by_path(&report)["wrap-up.md"], Action::SkipEdited);
+    assert_eq!(actions_by_path(&report)["opening.md"], Action::Unchanged);
     assert!(
         report.diagnostics.iter().any(
             |d| d.path.ends_with(MANIFEST) && d.message.contains("not a valid import manifest")
@@ -662,7 +655,11 @@ fn dry_run_reports_the_plan_and_writes_nothing() {
         "{:?}",
         site.content_entries()
     );
-    assert!(actions(&report).values().all(|a| *a == Action::Create));
+    assert!(
+        actions_by_path(&report)
+            .values()
+            .all(|a| *a == Action::Create)
+    );
     assert!(
         report
             .lines
@@ -691,7 +688,7 @@ fn dry_run_reports_the_plan_and_writes_nothing() {
         force: true,
         ..request
     });
-    let acts = actions(&report);
+    let acts = actions_by_path(&report);
     assert_eq!(acts["opening.md"], Action::Overwrite);
     assert_eq!(acts["wrap-up.md"], Action::Update);
     assert_eq!(acts["new-session.md"], Action::Create);
@@ -794,7 +791,7 @@ fn slugs_are_stable_deduplicated_and_confined() {
     let doc = "event: Slug Test\nIntro\nIntro\nIntro!\n../../etc/passwd\nKeynote: Ünïcode & Friends\n!!!\n";
     let site = Site::new(&[("slugs.txt", doc)]);
     let first = import(&site.request(&["slugs.txt"]));
-    let names: Vec<String> = actions(&first).into_keys().collect();
+    let names: Vec<String> = actions_by_path(&first).into_keys().collect();
     assert_eq!(
         names,
         [
@@ -812,8 +809,15 @@ fn slugs_are_stable_deduplicated_and_confined() {
     assert!(read(site.event_dir("slug-test").join("intro-3.md")).contains("title: Intro!"));
     // The same document gives the same slugs.
     let again = import(&site.request(&["slugs.txt"]));
-    assert_eq!(actions(&again).into_keys().collect::<Vec<_>>(), names);
-    assert!(actions(&again).values().all(|a| *a == Action::Unchanged));
+    assert_eq!(
+        actions_by_path(&again).into_keys().collect::<Vec<_>>(),
+        names
+    );
+    assert!(
+        actions_by_path(&again)
+            .values()
+            .all(|a| *a == Action::Unchanged)
+    );
     // Nothing escaped the event directory.
     assert_eq!(site.content_entries(), ["slug-test"]);
     assert!(!site.root.join("etc").exists());
@@ -880,7 +884,7 @@ fn event_merges_several_sources_into_one_event() {
     let report = import(&request);
     assert_eq!(report.events.len(), 1);
     assert_eq!(report.events[0].sources.len(), 2);
-    let names: Vec<String> = actions(&report).into_keys().collect();
+    let names: Vec<String> = actions_by_path(&report).into_keys().collect();
     // The lunch both exports list is imported once; the two keynotes differ in time.
     assert_eq!(
         names,
@@ -916,7 +920,11 @@ fn event_merges_several_sources_into_one_event() {
     );
     // Merging is as idempotent as a single import.
     let again = import(&request);
-    assert!(actions(&again).values().all(|a| *a == Action::Unchanged));
+    assert!(
+        actions_by_path(&again)
+            .values()
+            .all(|a| *a == Action::Unchanged)
+    );
 }
 
 #[test]
@@ -999,7 +1007,7 @@ fn cli_refuses_unreadable_documents_naming_them_and_exits_non_zero() {
             ("empty.txt", ""),
             (
                 "notes.txt",
-                &read(repo().join("tests/fixtures/import/detect/refuse--prose.txt")),
+                &read(import_fixture("detect/refuse--prose.txt")),
             ),
         ],
     );
@@ -1039,7 +1047,7 @@ fn cli_rejects_an_event_slug_that_could_escape() {
 #[test]
 fn cli_refuses_a_document_whose_format_is_ambiguous() {
     let dir = tempfile::tempdir().unwrap();
-    let source = repo().join("tests/fixtures/import/detect/ambiguous--sched-and-flat.txt");
+    let source = import_fixture("detect/ambiguous--sched-and-flat.txt");
     let out = crate::common::confsite(
         dir.path(),
         &["import", &source.display().to_string(), "--dry-run"],

@@ -4,52 +4,31 @@
 //! schedule.json (and schedule.xml) imported again gives the same sessions,
 //! for the test site and for every demo event that has times.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use confsite::build::{BuildOptions, render_in_memory};
 use confsite::content::pages::{
     EventFront, LinkEntry, OneOrMany, RoomEntry, SessionPage, SpeakerEntry, SpeakerPage,
     SpeakerRef, TrackEntry,
 };
-use confsite::content::write::{event_page_text, session_page_text};
 use confsite::content::{LoadOptions, load_site};
-use confsite::diagnostic::Diagnostic;
 use confsite::import::structured::detect_structured;
 use confsite::import::{Format, ImportOptions, Imported};
 use confsite::model::{Event, Session};
-use confsite::slugs::{self, Deduper};
 
-use crate::common::{repo, write_files};
+use crate::common::{
+    build_into_temp_dir, import_errors, interop_fixture, parse_document, repo, seeds_dir,
+    session_titled, write_files, write_imported_site,
+};
 
-pub fn fixture(rel: &str) -> PathBuf {
-    repo().join("tests/fixtures/interop").join(rel)
-}
-
+/// A document under `tests/fixtures/interop`, read as `format`.
 fn parse(format: Format, rel: &str, options: &ImportOptions) -> Imported {
-    let path = fixture(rel);
-    let text = std::fs::read_to_string(&path).unwrap();
-    format.parse(&text, &path, options)
-}
-
-fn errors(imported: &Imported) -> Vec<&Diagnostic> {
-    imported
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .collect()
+    parse_document(format, &interop_fixture(rel), options)
 }
 
 fn assert_no_errors(imported: &Imported) {
-    let errs = errors(imported);
+    let errs = import_errors(imported);
     assert!(errs.is_empty(), "unexpected errors: {errs:#?}");
-}
-
-fn session<'a>(imported: &'a Imported, title: &str) -> &'a SessionPage {
-    imported
-        .sessions
-        .iter()
-        .find(|s| s.front.title == title)
-        .unwrap_or_else(|| panic!("no session `{title}`"))
 }
 
 fn names(page: &SessionPage) -> Vec<String> {
@@ -92,37 +71,15 @@ fn with_zone(zone: &str) -> ImportOptions {
 
 /// Writes an import as a site (as `confsite import` would) and loads it:
 /// the pages must be valid content, not just structs.
-pub fn load_imported(imported: &Imported, event_slug: &str) -> (tempfile::TempDir, Event) {
+fn load_imported(imported: &Imported, event_slug: &str) -> (tempfile::TempDir, Event) {
     let dir = tempfile::tempdir().unwrap();
-    let mut files = vec![
-        (
-            "confsite.yaml".to_string(),
-            "title: Imported\nbase_url: https://imported.example.org/\n".to_string(),
-        ),
-        (
-            format!("content/{event_slug}/_event.md"),
-            event_page_text(&imported.event),
-        ),
-    ];
-    let mut taken = Deduper::default();
-    for page in &imported.sessions {
-        let slug = taken.unique(
-            &page
-                .front
-                .slug
-                .clone()
-                .unwrap_or_else(|| slugs::slugify(&page.front.title)),
-        );
-        files.push((
-            format!("content/{event_slug}/{slug}.md"),
-            session_page_text(page),
-        ));
-    }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    write_files(dir.path(), &refs);
+    write_imported_site(
+        dir.path(),
+        "title: Imported\nbase_url: https://imported.example.org/\n",
+        event_slug,
+        &imported.event,
+        &imported.sessions,
+    );
     let loaded = load_site(dir.path(), &LoadOptions::default())
         .unwrap_or_else(|e| panic!("the imported pages do not load:\n{e}"));
     let event = loaded.site.events.into_iter().next().expect("one event");
@@ -142,12 +99,12 @@ fn structured_formats_are_detected_and_text_documents_are_not() {
         ("csv/program.csv", Format::Csv),
     ];
     for (rel, want) in cases {
-        let text = std::fs::read_to_string(fixture(rel)).unwrap();
+        let text = std::fs::read_to_string(interop_fixture(rel)).unwrap();
         let (got, why) = detect_structured(&text).unwrap_or_else(|| panic!("{rel} not detected"));
         assert_eq!(got, want, "{rel}: {why}");
         assert!(why.starts_with("detected: "), "{why}");
     }
-    for entry in std::fs::read_dir(repo().join("tests/fixtures/seeds")).unwrap() {
+    for entry in std::fs::read_dir(seeds_dir()).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
@@ -199,7 +156,7 @@ fn pretalx_democon_imports_every_session() {
     );
     assert!(shift.line > 1);
 
-    let s = session(&imported, "Focused 5thgeneration hardware");
+    let s = session_titled(&imported, "Focused 5thgeneration hardware");
     assert_eq!(names(s), ["Brian Robinson"]);
     assert_eq!(s.front.start.as_deref(), Some("2020-12-14T08:00:00+00:00"));
     assert_eq!(s.front.end.as_deref(), Some("2020-12-14T08:30:00+00:00"));
@@ -225,14 +182,14 @@ fn pretalx_democon_imports_every_session() {
     );
     assert_eq!(extra(s, "id"), Some(&serde_json::json!(25)));
 
-    let s = session(&imported, "Re-engineered bandwidth-monitored focus group");
+    let s = session_titled(&imported, "Re-engineered bandwidth-monitored focus group");
     assert_eq!(
         names(s),
         ["Stephanie Hudson", "Mariah Estrada", "Kathy Wallace"]
     );
     assert_eq!(s.front.start.as_deref(), Some("2020-12-16T08:30:00+00:00"));
 
-    let s = session(&imported, "Monitored 24hour customer loyalty");
+    let s = session_titled(&imported, "Monitored 24hour customer loyalty");
     assert_eq!(s.front.kind.as_deref(), Some("workshop"));
     assert_eq!(s.front.room.as_deref(), Some("Tan Room"));
     assert_eq!(s.front.end.as_deref(), Some("2020-12-14T14:30:00+00:00"));
@@ -292,7 +249,7 @@ fn frab_camp2019_imports_every_session() {
         "frab's offsets match Europe/Berlin"
     );
 
-    let s = session(&imported, "OpenCodes");
+    let s = session_titled(&imported, "OpenCodes");
     assert_eq!(names(s), ["obelix"]);
     assert_eq!(s.front.start.as_deref(), Some("2019-08-22T12:00:00+02:00"));
     assert_eq!(s.front.end.as_deref(), Some("2019-08-22T12:45:00+02:00"));
@@ -346,10 +303,10 @@ fn frab_camp2019_imports_every_session() {
             .starts_with("https://fahrplan.events.ccc.de/system/event_attachments/")
     );
 
-    let s = session(&imported, "Infrastructure Review");
+    let s = session_titled(&imported, "Infrastructure Review");
     assert!(s.front.speakers.is_empty());
     // A three-hour session, by its `03:00` duration.
-    let s = session(&imported, "Lightning Talks");
+    let s = session_titled(&imported, "Lightning Talks");
     let at = |t: &Option<String>| t.as_deref().unwrap().parse::<jiff::Timestamp>().unwrap();
     assert_eq!(
         at(&s.front.start)
@@ -408,7 +365,7 @@ fn schedule_json_v2_resolves_rooms_tracks_and_people() {
         })
     );
 
-    let s = session(&imported, "38C3: Opening Ceremony");
+    let s = session_titled(&imported, "38C3: Opening Ceremony");
     assert_eq!(names(s), ["Gabriela Bogk", "Aline Blankertz", "Senficon"]);
     assert_eq!(
         s.front.speakers[2],
@@ -449,7 +406,7 @@ fn schedule_json_v2_resolves_rooms_tracks_and_people() {
     assert!(s.body.starts_with("Glad you could make it!"));
     assert!(s.body.ends_with("Let's kick this thing off together!"));
 
-    let s = session(&imported, "A Competitive Time-Trial AI for Need for Speed:");
+    let s = session_titled(&imported, "A Competitive Time-Trial AI for Need for Speed:");
     assert_eq!(
         extra(s, "subtitle").and_then(|v| v.as_str()),
         Some("Most Wanted Using Deep Reinforcement Learning")
@@ -510,7 +467,7 @@ fn pentabarf_xml_imports_with_day_change_and_html_abstracts() {
         "pentabarf/schedule.xml",
         &ImportOptions::default(),
     );
-    let err = errors(&without_zone);
+    let err = import_errors(&without_zone);
     assert_eq!(err.len(), 1, "{err:#?}");
     assert!(err[0].message.contains("--timezone"), "{}", err[0]);
 
@@ -528,7 +485,7 @@ fn pentabarf_xml_imports_with_day_change_and_html_abstracts() {
     assert_eq!(front.start_date.as_deref(), Some("2024-02-03"));
     assert_eq!(front.end_date.as_deref(), Some("2024-02-04"));
 
-    let s = session(&imported, "Welcome to OSWM");
+    let s = session_titled(&imported, "Welcome to OSWM");
     assert_eq!(names(s), ["Marie Dupont", "Jan Peeters"]);
     assert_eq!(s.front.start.as_deref(), Some("2024-02-03T09:30:00+01:00"));
     assert_eq!(s.front.end.as_deref(), Some("2024-02-03T09:55:00+01:00"));
@@ -563,7 +520,7 @@ fn pentabarf_xml_imports_with_day_change_and_html_abstracts() {
         .expect("the unresolvable link is reported");
     assert_eq!(dropped.line, 40, "{dropped}");
 
-    let s = session(&imported, "The state of the kernel & friends");
+    let s = session_titled(&imported, "The state of the kernel & friends");
     assert_eq!(
         s.body,
         "<p>Where <em>the kernel</em> is going.</p>\n\nLonger text.\n\nSecond paragraph."
@@ -572,13 +529,13 @@ fn pentabarf_xml_imports_with_day_change_and_html_abstracts() {
     assert_eq!(s.front.kind.as_deref(), Some("maintrack"));
 
     // Before the 09:00 day change: the next calendar date, same program day.
-    let s = session(&imported, "After hours lightning talks");
+    let s = session_titled(&imported, "After hours lightning talks");
     assert_eq!(s.front.start.as_deref(), Some("2024-02-04T00:45:00+01:00"));
     assert_eq!(names(s), ["Sam O'Neil", "Marie Dupont"]);
-    let s = session(&imported, "Night owls BoF");
+    let s = session_titled(&imported, "Night owls BoF");
     assert_eq!(s.front.start.as_deref(), Some("2024-02-03T23:30:00+01:00"));
     assert!(s.front.speakers.is_empty());
-    let s = session(&imported, "Closing");
+    let s = session_titled(&imported, "Closing");
     assert_eq!(s.front.start.as_deref(), Some("2024-02-04T09:00:00+01:00"));
     assert_eq!(s.front.language.as_deref(), Some("fr"));
 
@@ -604,7 +561,7 @@ fn sessionize_view_all_imports_with_ids_resolved() {
         &ImportOptions::default(),
     );
     assert!(
-        errors(&without_zone)
+        import_errors(&without_zone)
             .iter()
             .any(|d| d.message.contains("--timezone"))
     );
@@ -636,7 +593,7 @@ fn sessionize_view_all_imports_with_ids_resolved() {
         ]
     );
 
-    let s = session(&imported, "Keynote: Shipping Software People Trust");
+    let s = session_titled(&imported, "Keynote: Shipping Software People Trust");
     assert_eq!(
         s.front.speakers,
         [SpeakerEntry::Full(SpeakerRef {
@@ -671,7 +628,7 @@ fn sessionize_view_all_imports_with_ids_resolved() {
     );
     assert_eq!(extra(s, "plenum"), Some(&serde_json::json!(true)));
 
-    let s = session(&imported, "Type-safe APIs with OpenAPI & Rust");
+    let s = session_titled(&imported, "Type-safe APIs with OpenAPI & Rust");
     assert_eq!(s.front.level.as_deref(), Some("Intermediate"));
     assert_eq!(s.front.kind.as_deref(), Some("session"));
     assert_eq!(s.front.language.as_deref(), Some("English"));
@@ -681,7 +638,7 @@ fn sessionize_view_all_imports_with_ids_resolved() {
         Some(&serde_json::json!({"Do you need a video adapter?": "Yes, HDMI"}))
     );
 
-    let s = session(&imported, "Data pipelines that don't wake you up at night");
+    let s = session_titled(&imported, "Data pipelines that don't wake you up at night");
     assert_eq!(names(s), ["Priya Raman", "Amara Okafor"]);
     assert_eq!(
         s.front.speakers[0],
@@ -693,28 +650,28 @@ fn sessionize_view_all_imports_with_ids_resolved() {
     );
     assert_eq!(s.front.level.as_deref(), Some("Introductory and overview"));
 
-    let s = session(&imported, "Hands-on: Observability from Zero");
+    let s = session_titled(&imported, "Hands-on: Observability from Zero");
     assert_eq!(names(s), ["Léa Moreau", "Jonas Bergström"]);
     assert_eq!(s.front.tags, ["Observability", "Docker"]);
     assert_eq!(s.front.kind.as_deref(), Some("workshop"));
     assert_eq!(s.front.track, Some(OneOrMany::One("Data & Ops".into())));
 
-    let s = session(&imported, "Lunch");
+    let s = session_titled(&imported, "Lunch");
     assert_eq!(s.front.kind.as_deref(), Some("service"));
     assert_eq!(s.front.room, None);
     assert!(s.front.speakers.is_empty());
     assert_eq!(s.body, "");
 
-    let s = session(&imported, "Community Night");
+    let s = session_titled(&imported, "Community Night");
     assert_eq!(s.front.end.as_deref(), Some("2025-10-25T01:00:00+02:00"));
 
-    let s = session(&imported, "Accessibility Is Not a Checklist");
+    let s = session_titled(&imported, "Accessibility Is Not a Checklist");
     assert_eq!(s.front.start, None);
     assert_eq!(names(s), ["Tom Nguyen"]);
     assert_eq!(extra(s, "status"), Some(&serde_json::json!("Waitlisted")));
 
     // Speaker details (bio, photo, links) are read for speaker pages.
-    let path = fixture("sessionize/view-all.json");
+    let path = interop_fixture("sessionize/view-all.json");
     let full = confsite::import::sessionize::parse(
         &std::fs::read_to_string(&path).unwrap(),
         &path,
@@ -755,7 +712,7 @@ fn sessionize_grouped_view_is_refused_with_advice() {
     let (format, _) = detect_structured(grouped).expect("recognised, to give advice");
     assert_eq!(format, Format::Sessionize);
     let imported = format.parse(grouped, Path::new("grid.json"), &ImportOptions::default());
-    assert!(errors(&imported)[0].message.contains("view/All"));
+    assert!(import_errors(&imported)[0].message.contains("view/All"));
 }
 
 // ---- CSV --------------------------------------------------------------------
@@ -772,7 +729,7 @@ fn csv_table_imports_by_header_names() {
     assert_eq!(imported.sessions.len(), 7);
     assert_eq!(imported.event.front.name, "Neighbourhood Tech Day");
 
-    let s = session(&imported, "Welcome & Opening");
+    let s = session_titled(&imported, "Welcome & Opening");
     assert_eq!(
         s.front.speakers,
         [SpeakerEntry::Full(SpeakerRef {
@@ -791,7 +748,7 @@ fn csv_table_imports_by_header_names() {
         Some(&serde_json::json!("Mic check at 08:45"))
     );
 
-    let s = session(&imported, "Maps, Data, and You");
+    let s = session_titled(&imported, "Maps, Data, and You");
     assert_eq!(names(s), ["Kofi Mensah", "Ines Castro"]);
     assert_eq!(s.front.track, Some(OneOrMany::One("Civic Tech".into())));
     assert_eq!(
@@ -806,7 +763,7 @@ fn csv_table_imports_by_header_names() {
         ]
     );
 
-    let s = session(&imported, "Repair Café Workshop");
+    let s = session_titled(&imported, "Repair Café Workshop");
     assert_eq!(names(s), ["Sam Lee", "Ana Popescu"]);
     assert_eq!(
         s.front.track,
@@ -816,12 +773,12 @@ fn csv_table_imports_by_header_names() {
         ]))
     );
 
-    let s = session(&imported, "Lunch");
+    let s = session_titled(&imported, "Lunch");
     assert_eq!(s.front.room, None);
     assert!(s.front.speakers.is_empty());
 
     // Past midnight: the end is read as the next day, and the repair reported.
-    let s = session(&imported, "Evening Film Screening");
+    let s = session_titled(&imported, "Evening Film Screening");
     assert_eq!(s.front.start.as_deref(), Some("2025-06-14T22:30:00+01:00"));
     assert_eq!(s.front.end.as_deref(), Some("2025-06-15T00:30:00+01:00"));
     let warn = |line: usize, needle: &str| {
@@ -842,11 +799,11 @@ fn csv_table_imports_by_header_names() {
         imported.diagnostics
     );
 
-    let s = session(&imported, "Lightning Talks");
+    let s = session_titled(&imported, "Lightning Talks");
     assert_eq!(s.front.start.as_deref(), Some("2025-06-15T10:00:00+01:00"));
     assert_eq!(s.front.end, None);
 
-    let s = session(&imported, "Tbd: Community Ideas");
+    let s = session_titled(&imported, "Tbd: Community Ideas");
     assert_eq!(s.front.start, None);
 
     let (_dir, event) = load_imported(&imported, "techday");
@@ -860,7 +817,7 @@ fn csv_with_semicolons_datetimes_and_durations() {
                 Deep dive;Bo (Acme, Inc.);2025-03-01 10:00;1h15m;Aula\n";
     let imported = Format::Csv.parse(text, Path::new("t.csv"), &with_zone("Europe/Madrid"));
     assert_no_errors(&imported);
-    let s = session(&imported, "Deep dive");
+    let s = session_titled(&imported, "Deep dive");
     assert_eq!(s.front.end.as_deref(), Some("2025-03-01T11:15:00+01:00"));
     assert_eq!(
         s.front.speakers,
@@ -871,7 +828,7 @@ fn csv_with_semicolons_datetimes_and_durations() {
         })]
     );
     assert_eq!(
-        session(&imported, "Opening").front.end.as_deref(),
+        session_titled(&imported, "Opening").front.end.as_deref(),
         Some("2025-03-01T09:30:00+01:00")
     );
 }
@@ -883,16 +840,20 @@ fn csv_errors_name_the_row() {
         Path::new("t.csv"),
         &ImportOptions::default(),
     );
-    assert!(errors(&no_title)[0].message.contains("no title column"));
+    assert!(
+        import_errors(&no_title)[0]
+            .message
+            .contains("no title column")
+    );
 
     let text = "Title,Date,Start\nOk,2025-03-01,09:00\nBad date,01/03/2025,09:00\nBad time,2025-03-01,nine\nToo many,2025-03-01,10:00,extra\n";
     let imported = Format::Csv.parse(text, Path::new("t.csv"), &with_zone("UTC"));
-    let lines: Vec<usize> = errors(&imported).iter().map(|d| d.line).collect();
+    let lines: Vec<usize> = import_errors(&imported).iter().map(|d| d.line).collect();
     assert_eq!(lines, [3, 4, 5], "{:#?}", imported.diagnostics);
 
     let no_zone = Format::Csv.parse(text, Path::new("t.csv"), &ImportOptions::default());
     assert!(
-        errors(&no_zone)
+        import_errors(&no_zone)
             .iter()
             .any(|d| d.message.contains("--timezone"))
     );
@@ -907,7 +868,7 @@ fn broken_documents_give_errors_with_lines() {
         Path::new("s.json"),
         &ImportOptions::default(),
     );
-    let e = errors(&json);
+    let e = import_errors(&json);
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].line, 4, "{}", e[0]);
 
@@ -916,14 +877,14 @@ fn broken_documents_give_errors_with_lines() {
         Path::new("s.xml"),
         &ImportOptions::default(),
     );
-    let e = errors(&xml);
+    let e = import_errors(&xml);
     assert_eq!(e.len(), 1, "{e:#?}");
     assert!(e[0].message.contains("not well-formed"), "{}", e[0]);
     assert!(e[0].line >= 3, "{}", e[0]);
 
     let not_schedule =
         Format::ScheduleXml.parse("<html/>", Path::new("x.xml"), &ImportOptions::default());
-    assert!(errors(&not_schedule)[0].message.contains("<html>"));
+    assert!(import_errors(&not_schedule)[0].message.contains("<html>"));
 
     let untitled = Format::ScheduleJson.parse(
         r#"{"schedule": {"version": "1", "conference": {"title": "T", "time_zone_name": "UTC",
@@ -932,7 +893,7 @@ fn broken_documents_give_errors_with_lines() {
         Path::new("u.json"),
         &ImportOptions::default(),
     );
-    let e = errors(&untitled);
+    let e = import_errors(&untitled);
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].line, 3, "{}", e[0]);
 }
@@ -969,7 +930,7 @@ fn flags_override_the_document_and_say_so() {
             .any(|d| d.message.contains("UTC offset"))
     );
     assert_eq!(
-        session(&imported, "Focused 5thgeneration hardware")
+        session_titled(&imported, "Focused 5thgeneration hardware")
             .front
             .start
             .as_deref(),
@@ -1066,7 +1027,11 @@ fn assert_same_sessions(before: &Event, after: &Event) {
 
 #[test]
 fn schedule_json_round_trips_the_test_site() {
-    let pairs = round_trip(&fixture("site"), "schedule.json", Format::ScheduleJson);
+    let pairs = round_trip(
+        &interop_fixture("site"),
+        "schedule.json",
+        Format::ScheduleJson,
+    );
     assert_eq!(pairs.len(), 1, "only the event with times has a schedule");
     let (before, after) = &pairs[0];
     assert_same_sessions(before, after);
@@ -1106,7 +1071,7 @@ fn schedule_json_round_trips_every_demo_event_with_times() {
 /// but titles, speakers, times, rooms, first tracks and links come back.
 #[test]
 fn schedule_xml_round_trips_what_it_holds() {
-    for root in [fixture("site"), repo()] {
+    for root in [interop_fixture("site"), repo()] {
         for (before, after) in round_trip(&root, "schedule.xml", Format::ScheduleXml) {
             let key = |s: &Session| {
                 (
@@ -1173,12 +1138,7 @@ fn format_names_round_trip_through_the_cli_value() {
 /// and holds the same sessions.
 #[test]
 fn cli_import_of_a_built_schedule_json_gives_the_same_sessions() {
-    let out = tempfile::tempdir().unwrap();
-    let built = out.path().join("built");
-    crate::common::confsite_ok(
-        &fixture("site"),
-        &["build", "--root", ".", "--output", built.to_str().unwrap()],
-    );
+    let (_out, built) = build_into_temp_dir(&interop_fixture("site"));
     let site = tempfile::tempdir().unwrap();
     write_files(
         site.path(),
@@ -1210,7 +1170,7 @@ fn cli_import_of_a_built_schedule_json_gives_the_same_sessions() {
         assert!(!stderr.contains("error"), "{stderr}");
     }
     crate::common::confsite_ok(site.path(), &["build", "--root", "."]);
-    let before = load_site(&fixture("site"), &LoadOptions::default())
+    let before = load_site(&interop_fixture("site"), &LoadOptions::default())
         .unwrap()
         .site
         .events
@@ -1253,7 +1213,7 @@ fn damaged_documents_never_panic() {
         ..ImportOptions::default()
     };
     for (rel, format) in cases {
-        let text = std::fs::read_to_string(fixture(rel)).unwrap();
+        let text = std::fs::read_to_string(interop_fixture(rel)).unwrap();
         let cuts: Vec<usize> = (0..text.len())
             .step_by(text.len() / 150 + 1)
             .filter(|&i| text.is_char_boundary(i))

@@ -3,29 +3,8 @@
 //! on a small program. Timing is never asserted: only that the tools work
 //! and report what they should.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
-use crate::common::{confsite_ok, read};
+use crate::common::{confsite_ok, file_bytes_under, read};
 use confsite::content::{LoadOptions, load_site};
-
-/// Every file under `dir`, by relative path.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
 
 /// The value of `key: value` lines in a page's front matter.
 fn front_value(text: &str, key: &str) -> Option<String> {
@@ -51,8 +30,8 @@ fn generated_programs_are_deterministic_and_realistic() {
             ],
         );
     }
-    let files = tree(&a);
-    assert_eq!(files, tree(&b), "same parameters, same bytes");
+    let files = file_bytes_under(&a);
+    assert_eq!(files, file_bytes_under(&b), "same parameters, same bytes");
     // 120 session pages, the event file and the config.
     assert_eq!(files.len(), 122, "{:?}", files.keys().collect::<Vec<_>>());
 

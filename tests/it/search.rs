@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{confsite_ok, read, repo, write_files};
+use crate::common::{confsite_ok, read, read_json, repo, write_files};
 
 fn build_fixture(base_url: &str) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
@@ -27,7 +27,7 @@ fn build_fixture(base_url: &str) -> tempfile::TempDir {
 }
 
 fn index(out: &Path, event: &str) -> Value {
-    serde_json::from_str(&read(out.join(event).join("search_index.json"))).unwrap()
+    read_json(out.join(event).join("search_index.json"))
 }
 
 /// The trie node of `term` in `field`, if the index has one.

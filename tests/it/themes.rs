@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::common::{confsite, confsite_ok, read, repo, stderr, write_files};
+use crate::common::{confsite, confsite_ok, read, relative_files, repo, stderr, temp_site};
 
 const BASE: &str = "https://org.github.io/conf/";
 
@@ -24,7 +24,6 @@ const TALK: &str = "---\ntitle: Rust at Scale\nspeakers: [Bo Chen]\nstart: 2026-
 
 /// A site with two events, `alpha` (no theme of its own) and `beta`, plus `extra` files.
 fn site(config_extra: &str, beta_extra: &str, extra: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
     let config = format!("title: Theme Test\nbase_url: {BASE}\n{config_extra}");
     let alpha = event("Alpha Conf", "");
     let beta = event("Beta Conf", beta_extra);
@@ -38,8 +37,7 @@ fn site(config_extra: &str, beta_extra: &str, extra: &[(&str, &str)]) -> tempfil
         ("content/beta/rust-at-scale.md", TALK),
     ];
     files.extend_from_slice(extra);
-    write_files(dir.path(), &files);
-    dir
+    temp_site(&files)
 }
 
 fn build(dir: &Path) -> PathBuf {
@@ -375,12 +373,8 @@ fn an_extends_loop_or_missing_parent_fails_the_build() {
 
 /// Files of a bundled theme in the repository, relative to its folder.
 fn repo_theme_files(name: &str) -> BTreeSet<PathBuf> {
-    let dir = repo().join("themes").join(name);
-    walkdir::WalkDir::new(&dir)
+    relative_files(&repo().join("themes").join(name))
         .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().strip_prefix(&dir).unwrap().to_path_buf())
         .collect()
 }
 
@@ -426,12 +420,7 @@ fn theme_list_show_and_eject() {
     let root = site_dir.path();
     confsite_ok(root, &["theme", "eject", "compact"]);
     let ejected = root.join("themes/compact");
-    let copied: BTreeSet<PathBuf> = walkdir::WalkDir::new(&ejected)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().strip_prefix(&ejected).unwrap().to_path_buf())
-        .collect();
+    let copied: BTreeSet<PathBuf> = relative_files(&ejected).into_iter().collect();
     assert_eq!(copied, repo_theme_files("compact"));
     for rel in &copied {
         assert_eq!(
@@ -527,17 +516,9 @@ fn sitemap_lists_every_page_with_absolute_urls_under_the_base_path() {
     let dir = site("", "theme: compact\n", &[]);
     let out = build(dir.path());
     let listed: Vec<String> = sitemap_locs(&read(out.join("sitemap.xml")));
-    let expected: BTreeSet<String> = walkdir::WalkDir::new(&out)
+    let expected: BTreeSet<String> = relative_files(&out)
         .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            e.path()
-                .strip_prefix(&out)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
+        .map(|rel| rel.to_string_lossy().replace('\\', "/"))
         .filter(|rel| rel.ends_with(".html") && rel != "404.html")
         .map(|rel| match rel.strip_suffix("index.html") {
             Some(dir) => format!("{BASE}{dir}"),
