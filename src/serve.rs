@@ -373,8 +373,8 @@ pub struct Incremental {
     bodies: markdown::Bodies,
     /// Per event: each session's `VEVENT` by session slug.
     vevents: Vec<HashMap<String, Option<String>>>,
-    /// Per event: its sessions' search tokens, from the last incremental
-    /// rebuild of its index (empty until then).
+    /// Per event: its sessions' search tokens, from the last build of its
+    /// index.
     search_tokens: Vec<search::TokenCache>,
     /// [`html::shared_value`] of the current model.
     shared: tera::Value,
@@ -459,12 +459,16 @@ impl Incremental {
     fn render_all(&mut self) -> Result<(), Failed> {
         let site = &self.live.site;
         let ctx = RenderContext::new(site, &self.themes, Self::build_time()?);
-        let rendered = render::render_site_in_memory(&ctx)?;
+        // The feed entries, search tokens and session values the next
+        // incremental rebuild starts from come out of this same render, so
+        // that even the first edit re-analyses only the edited sessions
+        // without any of them being made twice.
+        let (rendered, reusable) = render::render_site_in_memory_with_reusable(&ctx)?;
         self.vevents = site
             .events
             .iter()
-            .map(|event| {
-                let vevents = ics::vevents(&ctx, event, &|_| None);
+            .zip(reusable.vevents)
+            .map(|(event, vevents)| {
                 event
                     .sessions
                     .iter()
@@ -473,15 +477,9 @@ impl Incremental {
                     .collect()
             })
             .collect();
-        // Analysed once more here so that even the first edit re-analyses
-        // only the edited sessions.
-        self.search_tokens = site
-            .events
-            .iter()
-            .map(|e| search::render_event_reusing(&ctx, e, &search::TokenCache::default()).1)
-            .collect();
+        self.search_tokens = reusable.search_tokens;
+        self.values = reusable.session_values;
         self.shared = html::shared_value(&ctx);
-        self.values = html::session_values(&ctx, None);
         self.bodies = ctx.into_bodies();
         self.outline = outline(site);
         self.root_files.clear();
@@ -947,6 +945,37 @@ mod tests {
             within_root(root, watched, Path::new("/elsewhere/x")),
             Path::new("/elsewhere/x")
         );
+    }
+
+    /// The full render at start hands its search tokens on: the first edit
+    /// analyses only the edited session again.
+    #[test]
+    fn first_edit_analyses_only_the_edited_session() {
+        let tmp = tempfile::tempdir().unwrap();
+        let params = Params::with_sessions(30);
+        synthetic::write_site(tmp.path(), &params).unwrap();
+        let mut inc = Incremental::new(&options(tmp.path())).unwrap();
+        let site = inc.site();
+        assert_eq!(inc.search_tokens.len(), site.events.len());
+        assert_eq!(inc.vevents.len(), site.events.len());
+        for ((e, tokens), vevents) in site.events.iter().zip(&inc.search_tokens).zip(&inc.vevents) {
+            assert_eq!(tokens.len(), e.sessions.len());
+            assert_eq!(vevents.len(), e.sessions.len());
+        }
+        let kept = inc.search_tokens.clone();
+        let page = synthetic::session_page(tmp.path(), &params, 4);
+        let edited = site.events[0]
+            .sessions
+            .iter()
+            .find(|s| s.source.path == page)
+            .expect("the page is a session of the event")
+            .slug
+            .clone();
+        let text = std::fs::read_to_string(&page).unwrap();
+        std::fs::write(&page, format!("{text}\nA word about zebras.\n")).unwrap();
+        assert!(inc.update(std::slice::from_ref(&page)).unwrap().incremental);
+        inc.finish().unwrap();
+        assert_eq!(inc.search_tokens[0].analysed_since(&kept[0]), [edited]);
     }
 
     /// After each edit, the incrementally rebuilt files equal a full build's.

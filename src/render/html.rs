@@ -145,9 +145,15 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Failed> {
 }
 
 /// Renders every page (and theme file) into `sink`, each page as soon as it
-/// is made, so that a large site never sits in memory whole.
-pub fn render_into(ctx: &RenderContext, sink: &dyn Sink) -> Result<(), Failed> {
-    render_only_into(ctx, &|_| true, None, sink)
+/// is made, so that a large site never sits in memory whole. The sessions'
+/// template values are `values` when given (they must be [`session_values`]
+/// of this model), else made here.
+pub fn render_into(
+    ctx: &RenderContext,
+    values: Option<&SessionValues>,
+    sink: &dyn Sink,
+) -> Result<(), Failed> {
+    render_only_into(ctx, &|_| true, values, sink)
 }
 
 /// Renders only the pages (and theme files) whose output path `keep`

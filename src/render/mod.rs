@@ -81,6 +81,64 @@ pub const EVENT_RENDERERS: [(&str, EventRenderer); 3] = [
 /// benchmark. On failure some files may already be in `sink`: the caller
 /// drops them (the output stage leaves the previous site as it was).
 pub fn render_site(ctx: &RenderContext, sink: &dyn Sink) -> Result<Timings, Failed> {
+    render_site_with(ctx, sink, None)
+}
+
+/// What a full render makes on the way that an incremental rebuild of the
+/// same model reuses: `serve` keeps it from its full render rather than
+/// computing it a second time.
+pub struct Reusable {
+    /// Per event: each session's `VEVENT` ([`ics::vevents`]), indexed like
+    /// its sessions.
+    pub vevents: Vec<Vec<Option<String>>>,
+    /// Per event: its sessions' search tokens.
+    pub search_tokens: Vec<search::TokenCache>,
+    /// The sessions' template values the pages were rendered with.
+    pub session_values: html::SessionValues,
+}
+
+/// Where the renderers of a render that keeps [`Reusable`] put their parts.
+struct ReusableSlots {
+    vevents: Vec<OnceLock<Vec<Option<String>>>>,
+    search_tokens: Vec<OnceLock<search::TokenCache>>,
+    session_values: OnceLock<html::SessionValues>,
+}
+
+impl ReusableSlots {
+    fn new(events: usize) -> Self {
+        ReusableSlots {
+            vevents: (0..events).map(|_| OnceLock::new()).collect(),
+            search_tokens: (0..events).map(|_| OnceLock::new()).collect(),
+            session_values: OnceLock::new(),
+        }
+    }
+
+    /// The parts, once every renderer has run.
+    fn into_reusable(self) -> Reusable {
+        const FILLED: &str = "a successful render fills every slot";
+        Reusable {
+            vevents: self
+                .vevents
+                .into_iter()
+                .map(|v| v.into_inner().expect(FILLED))
+                .collect(),
+            search_tokens: self
+                .search_tokens
+                .into_iter()
+                .map(|t| t.into_inner().expect(FILLED))
+                .collect(),
+            session_values: self.session_values.into_inner().expect(FILLED),
+        }
+    }
+}
+
+/// [`render_site`]; with `reusable`, the renderers also put there what
+/// they made that [`Reusable`] holds (`build` passes none: it keeps nothing).
+fn render_site_with(
+    ctx: &RenderContext,
+    sink: &dyn Sink,
+    reusable: Option<&ReusableSlots>,
+) -> Result<Timings, Failed> {
     let mut timings = Vec::new();
     let t = Instant::now();
     ctx.bodies();
@@ -102,15 +160,37 @@ pub fn render_site(ctx: &RenderContext, sink: &dyn Sink) -> Result<Timings, Fail
         // The renderers that take longest start first.
         scope.spawn(|_| {
             let t = Instant::now();
-            html_result = html::render_into(ctx, &tracked);
+            html_result = match reusable {
+                // Made here and handed to the pages, so what is kept is
+                // what they were rendered with.
+                Some(slots) => {
+                    let values = html::session_values(ctx, None);
+                    let result = html::render_into(ctx, Some(&values), &tracked);
+                    let _ = slots.session_values.set(values);
+                    result
+                }
+                None => html::render_into(ctx, None, &tracked),
+            };
             add("html", t.elapsed());
         });
         for (name, render_event) in EVENT_RENDERERS {
-            for event in &ctx.site.events {
+            for (i, event) in ctx.site.events.iter().enumerate() {
                 let (tracked, add) = (&tracked, &add);
                 scope.spawn(move |_| {
                     let t = Instant::now();
-                    render_event(ctx, event, tracked);
+                    // The same files either way; with slots, the feeds and
+                    // the search index also hand back what they were made from.
+                    match (reusable, name) {
+                        (Some(slots), "feeds") => {
+                            let vevents = ics::render_event_returning_vevents(ctx, event, tracked);
+                            let _ = slots.vevents[i].set(vevents);
+                        }
+                        (Some(slots), "search") => {
+                            let tokens = search::render_event_returning_tokens(ctx, event, tracked);
+                            let _ = slots.search_tokens[i].set(tokens);
+                        }
+                        _ => render_event(ctx, event, tracked),
+                    }
                     add(name, t.elapsed());
                 });
             }
@@ -152,14 +232,19 @@ const RENDER_ORDER: [&str; 4] = ["html", "feeds", "search", "exports"];
 /// Time spent per stage, in stage order.
 pub type Timings = Vec<(&'static str, Duration)>;
 
-/// Renders the whole site in memory: [`render_site`] into a [`Collect`].
-pub fn render_site_in_memory(ctx: &RenderContext) -> Result<Rendered, Failed> {
+/// Renders the whole site in memory ([`render_site`] into a [`Collect`]),
+/// with what an incremental rebuild reuses of it (`serve`).
+pub fn render_site_in_memory_with_reusable(
+    ctx: &RenderContext,
+) -> Result<(Rendered, Reusable), Failed> {
     let collect = Collect::default();
-    let timings = render_site(ctx, &collect)?;
-    Ok(Rendered {
+    let slots = ReusableSlots::new(ctx.site.events.len());
+    let timings = render_site_with(ctx, &collect, Some(&slots))?;
+    let rendered = Rendered {
         files: collect.into_files(),
         timings,
-    })
+    };
+    Ok((rendered, slots.into_reusable()))
 }
 
 /// A sink that notes each path on the way through.

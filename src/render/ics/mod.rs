@@ -46,8 +46,19 @@ struct Feed {
 
 /// Writes every feed of `event`.
 pub fn render_event(ctx: &RenderContext, event: &Event, sink: &dyn Sink) {
+    render_event_returning_vevents(ctx, event, sink);
+}
+
+/// [`render_event`], returning the sessions' [`vevents`] it wrote the feeds
+/// from (`serve` keeps them for its incremental rebuilds).
+pub fn render_event_returning_vevents(
+    ctx: &RenderContext,
+    event: &Event,
+    sink: &dyn Sink,
+) -> Vec<Option<String>> {
     let vevents = vevents(ctx, event, &|_| None);
     feeds(ctx, event, &vevents, &|_| true, sink);
+    vevents
 }
 
 /// Every session's `VEVENT` (`None` for an unscheduled one), indexed like

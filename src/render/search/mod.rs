@@ -78,6 +78,25 @@ impl TokenCache {
     pub fn is_empty(&self) -> bool {
         self.sessions.is_empty()
     }
+
+    /// The sessions whose tokens were analysed anew rather than taken from
+    /// `earlier`, sorted.
+    #[cfg(test)]
+    pub(crate) fn analysed_since(&self, earlier: &TokenCache) -> Vec<&str> {
+        let mut slugs: Vec<&str> = self
+            .sessions
+            .iter()
+            .filter(|(slug, (_, tokens))| {
+                !earlier
+                    .sessions
+                    .get(*slug)
+                    .is_some_and(|(_, known)| Arc::ptr_eq(known, tokens))
+            })
+            .map(|(slug, _)| slug.as_str())
+            .collect();
+        slugs.sort_unstable();
+        slugs
+    }
 }
 
 pub fn render_event(ctx: &RenderContext, event: &Event, sink: &dyn Sink) {
@@ -86,6 +105,21 @@ pub fn render_event(ctx: &RenderContext, event: &Event, sink: &dyn Sink) {
     for file in files(event, &parts) {
         sink.put(file);
     }
+}
+
+/// [`render_event`], also returning the sessions' tokens for a later
+/// [`render_event_reusing`] (`serve` keeps them from its full render). Not
+/// what `build` uses: keeping them costs a hash of every session's texts.
+pub fn render_event_returning_tokens(
+    ctx: &RenderContext,
+    event: &Event,
+    sink: &dyn Sink,
+) -> TokenCache {
+    let (files, tokens) = render_event_reusing(ctx, event, &TokenCache::default());
+    for file in files {
+        sink.put(file);
+    }
+    tokens
 }
 
 /// [`render_event`], reusing the tokens in `previous` of every session
