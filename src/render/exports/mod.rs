@@ -13,104 +13,10 @@ use super::{RenderContext, urls};
 use crate::model::Event;
 use crate::output::{OutputFile, Sink};
 
-/// `value` as JSON indented by two spaces, exactly as
-/// `serde_json::to_writer_pretty` writes it, appended to `out`. serde_json
-/// writes an indentation one level at a time; the schedule of a large
-/// program is half a million lines, most of them deeply indented.
+/// `value` as JSON indented by two spaces (`serde_json`'s pretty format),
+/// appended to `out`.
 pub(super) fn write_pretty_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, Indented::default());
-    value
-        .serialize(&mut serializer)
-        .expect("plain data always serializes");
-}
-
-/// serde_json's pretty format (two-space indents), with each indentation
-/// written in one piece.
-#[derive(Default)]
-struct Indented {
-    depth: usize,
-    has_value: bool,
-}
-
-impl Indented {
-    fn newline_and_indent<W: ?Sized + std::io::Write>(
-        &self,
-        writer: &mut W,
-        first: &[u8],
-    ) -> std::io::Result<()> {
-        const SPACES: &[u8; 128] = &[b' '; 128];
-        writer.write_all(first)?;
-        let mut left = self.depth * 2;
-        while left > 0 {
-            let n = left.min(SPACES.len());
-            writer.write_all(&SPACES[..n])?;
-            left -= n;
-        }
-        Ok(())
-    }
-}
-
-impl serde_json::ser::Formatter for Indented {
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        writer.write_all(b"[")
-    }
-
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.newline_and_indent(writer, b"\n")?;
-        }
-        writer.write_all(b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.newline_and_indent(writer, if first { b"\n" } else { b",\n" })
-    }
-
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        writer.write_all(b"{")
-    }
-
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.newline_and_indent(writer, b"\n")?;
-        }
-        writer.write_all(b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.newline_and_indent(writer, if first { b"\n" } else { b",\n" })
-    }
-
-    fn begin_object_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-    ) -> std::io::Result<()> {
-        writer.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
+    serde_json::to_writer_pretty(&mut *out, value).expect("plain data always serializes");
 }
 
 pub fn render_event(ctx: &RenderContext, event: &Event, sink: &dyn Sink) {
@@ -159,30 +65,4 @@ fn schedule_files(ctx: &RenderContext, event: &Event) -> Vec<OutputFile> {
         OutputFile::new(urls::schedule_json(event), json),
         OutputFile::new(urls::version(event), version_file),
     ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pretty_json_is_serde_jsons() {
-        let value = serde_json::json!({
-            "a": [],
-            "b": {},
-            "c": [1, [2, [3, {"d": "e\"\n", "f": [{}], "g": null}]], true],
-        });
-        // Deeper than one piece of indentation.
-        let mut deep = serde_json::json!([1]);
-        for _ in 0..80 {
-            deep = serde_json::json!([deep, {"x": []}]);
-        }
-        let value = serde_json::json!([value, deep]);
-        let mut ours = Vec::new();
-        write_pretty_json(&mut ours, &value);
-        assert_eq!(
-            String::from_utf8(ours).unwrap(),
-            serde_json::to_string_pretty(&value).unwrap()
-        );
-    }
 }
