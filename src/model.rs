@@ -2,7 +2,7 @@
 //! and `check` reads. Built once by [`crate::content::load_site`] from the
 //! content pages, then only borrowed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use jiff::Zoned;
@@ -199,6 +199,17 @@ impl Event {
         self.tracks.iter().find(|t| t.name == name)
     }
 
+    /// Each room's place in `rooms`, by name: groups sessions by room
+    /// without scanning every room for every session.
+    pub fn room_positions(&self) -> HashMap<&str, usize> {
+        positions(self.rooms.iter().map(|r| r.name.as_str()))
+    }
+
+    /// Each track's place in `tracks`, by name (see [`Event::room_positions`]).
+    pub fn track_positions(&self) -> HashMap<&str, usize> {
+        positions(self.tracks.iter().map(|t| t.name.as_str()))
+    }
+
     pub fn speaker(&self, slug: &str) -> Option<&Speaker> {
         self.speakers
             .binary_search_by(|s| s.slug.as_str().cmp(slug))
@@ -216,4 +227,13 @@ impl Event {
         days.dedup();
         days
     }
+}
+
+/// The first place of each name in `names`.
+fn positions<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut places = HashMap::new();
+    for (i, name) in names.enumerate() {
+        places.entry(name).or_insert(i);
+    }
+    places
 }

@@ -965,12 +965,7 @@ fn convert_speakers(
 
 /// Scheduled sessions by (start, declared room order, title); unscheduled after, by title.
 fn sort_sessions(event: &mut Event) {
-    let room_order: HashMap<&str, usize> = event
-        .rooms
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.name.as_str(), i))
-        .collect();
+    let room_order = event.room_positions();
     // Keys borrow from the sessions (a title is copied only to lowercase
     // it), and the sessions are moved once, into their sorted places.
     let mut keyed: Vec<_> = event

@@ -573,19 +573,16 @@ impl EventValues {
             Some(known) => known.values.clone(),
             None => session_values_of(ctx, e, &|_| None),
         };
+        let (track_of, room_of) = (e.track_positions(), e.room_positions());
         let mut by_track = vec![Vec::new(); e.tracks.len()];
         let mut by_room = vec![Vec::new(); e.rooms.len()];
         for (k, s) in e.sessions.iter().enumerate() {
             for t in &s.tracks {
-                if let Some(i) = e.tracks.iter().position(|x| &x.name == t) {
+                if let Some(&i) = track_of.get(t.as_str()) {
                     by_track[i].push(k);
                 }
             }
-            if let Some(i) = s
-                .room
-                .as_ref()
-                .and_then(|r| e.rooms.iter().position(|x| &x.name == r))
-            {
+            if let Some(&i) = s.room.as_deref().and_then(|r| room_of.get(r)) {
                 by_room[i].push(k);
             }
         }

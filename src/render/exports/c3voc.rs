@@ -380,12 +380,7 @@ fn days(event: &Event, sessions: &[SessionOut], day_change_minutes: u16) -> Vec<
         .collect();
     dates.sort();
     dates.dedup();
-    let room_order: HashMap<&str, usize> = event
-        .rooms
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.name.as_str(), i))
-        .collect();
+    let room_order = event.room_positions();
     let at = |d: Date| d.to_datetime(change).to_zoned(event.timezone.clone()).ok();
     dates
         .iter()

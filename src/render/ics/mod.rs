@@ -25,8 +25,6 @@
 
 mod contentline;
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
 use super::{RenderContext, session_uid, urls};
@@ -100,18 +98,8 @@ pub fn feeds(
     let mut by_day = vec![Vec::new(); days.len()];
     let mut by_track = vec![Vec::new(); event.tracks.len()];
     let mut by_room = vec![Vec::new(); event.rooms.len()];
-    let track_of: HashMap<&str, usize> = event
-        .tracks
-        .iter()
-        .enumerate()
-        .map(|(k, t)| (t.name.as_str(), k))
-        .collect();
-    let room_of: HashMap<&str, usize> = event
-        .rooms
-        .iter()
-        .enumerate()
-        .map(|(k, r)| (r.name.as_str(), k))
-        .collect();
+    let track_of = event.track_positions();
+    let room_of = event.room_positions();
     for &i in &scheduled {
         let s = &event.sessions[i];
         if let Some(k) = s
