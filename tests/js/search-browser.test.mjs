@@ -34,11 +34,14 @@ after(async () => {
 
 /**
  * Runs `fn(server, context)` with `root` served under the prefix and a fresh
- * browser context; both are closed afterwards, whatever happens.
+ * browser context; both are closed afterwards, whatever happens. Service
+ * workers are blocked: the offline copy's worker saves the index on install
+ * by design (browser.test.mjs tests it), and these tests are about what the
+ * page itself loads.
  */
 async function withServer(root, fn) {
   const server = await serve(root, PREFIX);
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'block' });
   try {
     return await fn(server, context);
   } finally {
@@ -91,6 +94,7 @@ test('over HTTP under a path prefix: lazy index, results as you type, arrows and
   await withServer(fixtureOut, async (server, context) => {
     const page = await newPage(context);
     await page.goto(`${server.url}search-fest/session/backstage-at-home.html`);
+    await page.waitForLoadState('networkidle');
     assert.ok(!server.requests.some((p) => p.includes('search_index')), 'the index waits for the search box');
     const input = '#search-q';
     assert.equal(await page.getAttribute(input, 'role'), 'combobox');
@@ -303,7 +307,7 @@ test('first keystroke to results in Chromium (logged): KubeCon demo event and 1,
     const samples = [];
     for (let i = 0; i < 3; i++) {
       // A fresh context each time: nothing cached, the index comes over HTTP.
-      const context = await browser.newContext();
+      const context = await browser.newContext({ serviceWorkers: 'block' });
       const page = await newPage(context);
       samples.push(await timeKeystrokes(page, `${server.url}${path}`, query));
       assert.deepEqual(page.errors, []);
