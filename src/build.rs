@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::background;
 use crate::check::{self, Finding};
 use crate::content::{self, LoadOptions};
 use crate::diagnostic::{Diagnostic, Failed, Level};
@@ -91,6 +92,7 @@ fn check_and_render(
     prepared: &Prepared,
     sink: &dyn Sink,
 ) -> (Vec<Finding>, Result<render::Timings, Failed>) {
+    let ctx = RenderContext::new(&prepared.site, &prepared.themes, prepared.build_time);
     let (checked, rendered) = rayon::join(
         || {
             let t = Instant::now();
@@ -103,13 +105,9 @@ fn check_and_render(
                 .collect();
             (findings, t.elapsed())
         },
-        || {
-            render::render_site(
-                &RenderContext::new(&prepared.site, &prepared.themes, prepared.build_time),
-                sink,
-            )
-        },
+        || render::render_site(&ctx, sink),
     );
+    ctx.drop_bodies_in_background();
     let (findings, took) = checked;
     let rendered = rendered.map(|mut timings| {
         timings.insert(0, ("check", took));
@@ -146,10 +144,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Failed> {
     // Dropping the writer on failure drops what it staged.
     let (checked, rendered) = check_and_render(&prepared, &writer);
     let Prepared {
+        site,
+        themes,
         mut findings,
         mut timings,
         ..
     } = prepared;
+    // Freed while the output is moved into place.
+    background::drop_in_background((site, themes));
     timings.extend(rendered?);
     findings.extend(checked);
     let t = Instant::now();

@@ -4,6 +4,7 @@
 //! `import` (source documents → content pages) → `content` (pages → model)
 //! → `model` → `check` / `render` (model → files in memory) → `output` (files → disk).
 
+pub mod background;
 pub mod bench;
 pub mod build;
 pub mod check;

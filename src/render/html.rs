@@ -288,6 +288,8 @@ fn render_only_into(
             })
         })
         .collect();
+    // Every session's template value, freed beside the work that remains.
+    crate::background::drop_in_background(events);
     for r in results {
         if let Err(f) = r {
             diags.extend(f.0);

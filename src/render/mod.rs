@@ -55,6 +55,14 @@ impl<'a> RenderContext<'a> {
         self.bodies.get_or_init(|| markdown::Bodies::new(self.site))
     }
 
+    /// Frees the rendered bodies on another thread
+    /// ([`crate::background::drop_in_background`]).
+    pub fn drop_bodies_in_background(self) {
+        if let Some(bodies) = self.bodies.into_inner() {
+            crate::background::drop_in_background(bodies);
+        }
+    }
+
     /// Gives the rendered bodies back, for a later build to reuse.
     pub fn into_bodies(self) -> markdown::Bodies {
         self.bodies
