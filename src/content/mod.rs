@@ -1051,30 +1051,35 @@ fn collect_rooms_and_tracks(event: &mut Event) {
     event.tracks.extend(new_tracks);
 }
 
-/// Speakers from speaker pages and from sessions, each with the sessions they give.
+/// Speakers from speaker pages and from sessions, each with the sessions
+/// they give, in slug order.
 fn collect_speakers(event: &mut Event, pages: BTreeMap<String, Speaker>) {
-    let mut speakers = pages;
+    let page_slugs: Vec<String> = pages.keys().cloned().collect();
+    let mut speakers: Vec<Speaker> = pages.into_values().collect();
+    let from_pages = speakers.len();
+    // Where each slug is in `speakers`: one hash lookup per mention (a big
+    // program mentions each of thousands of speakers a few times).
+    let mut place: HashMap<&str, usize, ahash::RandomState> = page_slugs
+        .iter()
+        .enumerate()
+        .map(|(i, slug)| (slug.as_str(), i))
+        .collect();
     for (index, session) in event.sessions.iter().enumerate() {
         for sp in &session.speakers {
-            // Looked up before inserting: most speakers are met before.
-            if !speakers.contains_key(&sp.slug) {
-                speakers.insert(
-                    sp.slug.clone(),
-                    Speaker {
-                        slug: sp.slug.clone(),
-                        name: sp.name.clone(),
-                        affiliation: sp.affiliation.clone(),
-                        bio: None,
-                        photo: None,
-                        links: Vec::new(),
-                        sessions: Vec::new(),
-                        source: None,
-                    },
-                );
-            }
-            let Some(entry) = speakers.get_mut(&sp.slug) else {
-                continue;
-            };
+            let i = *place.entry(sp.slug.as_str()).or_insert_with(|| {
+                speakers.push(Speaker {
+                    slug: sp.slug.clone(),
+                    name: sp.name.clone(),
+                    affiliation: None,
+                    bio: None,
+                    photo: None,
+                    links: Vec::new(),
+                    sessions: Vec::new(),
+                    source: None,
+                });
+                speakers.len() - 1
+            });
+            let entry = &mut speakers[i];
             if entry.sessions.last() != Some(&index) {
                 entry.sessions.push(index);
             }
@@ -1083,5 +1088,9 @@ fn collect_speakers(event: &mut Event, pages: BTreeMap<String, Speaker>) {
             }
         }
     }
-    event.speakers = speakers.into_values().collect();
+    if speakers.len() > from_pages {
+        // Slugs are unique, so the order is total: the order a map by slug gave.
+        speakers.sort_unstable_by(|a, b| a.slug.cmp(&b.slug));
+    }
+    event.speakers = speakers;
 }
