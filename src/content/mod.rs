@@ -492,6 +492,7 @@ fn load_event(root: &Path, dir: &Path) -> (Option<LoadedEvent>, Vec<Diagnostic>)
     // results are then taken in file order, so diagnostics keep their order.
     let built: Vec<(Option<Session>, Vec<Diagnostic>)> = files
         .par_iter()
+        .with_max_len(crate::SESSIONS_PER_PIECE)
         .map(|path| load_session(root, path, &event, &speaker_pages))
         .collect();
     // A slug already taken by an earlier page makes this page's session a

@@ -243,8 +243,12 @@ fn render_only_into(
         })
         .collect();
 
+    // Pages take from 10 µs to 100 ms: in pieces of a few pages, so a core
+    // that runs out of work can always take some (rayon otherwise leaves a
+    // thousand-page piece to one core at the end while the other waits).
     let results: Vec<Result<(), Failed>> = jobs
         .par_iter()
+        .with_max_len(8)
         .map(|job| {
             let mut context = Context::new();
             context.insert_value("site", site_value.clone());
@@ -396,6 +400,7 @@ fn session_values_of(
     e.sessions
         .par_iter()
         .zip(ctx.bodies().event(e))
+        .with_max_len(crate::SESSIONS_PER_PIECE)
         .map(|(s, body)| {
             reuse(s).unwrap_or_else(|| SessionView::new(ctx.site, e, s, body, &parts).to_value())
         })
@@ -479,6 +484,8 @@ fn page_root(base_url: &str, page_path: &str) -> String {
 }
 
 fn event_jobs(i: usize, e: &Event) -> Vec<PageJob> {
+    // List pages (the long ones) first, so that no core is left rendering
+    // one at the end while the other has nothing to do.
     let mut jobs = vec![
         PageJob::event(i, urls::event_home(e), "event.html", Subject::None),
         PageJob::event(i, urls::session_list(e), "sessions.html", Subject::None),
@@ -497,22 +504,6 @@ fn event_jobs(i: usize, e: &Event) -> Vec<PageJob> {
             Subject::Day(d),
         ));
     }
-    for (j, s) in e.sessions.iter().enumerate() {
-        jobs.push(PageJob::event(
-            i,
-            urls::session(e, s),
-            "session.html",
-            Subject::Session(j),
-        ));
-    }
-    for (j, sp) in e.speakers.iter().enumerate() {
-        jobs.push(PageJob::event(
-            i,
-            urls::speaker(e, &sp.slug),
-            "speaker.html",
-            Subject::Speaker(j),
-        ));
-    }
     for (j, t) in e.tracks.iter().enumerate() {
         jobs.push(PageJob::event(
             i,
@@ -527,6 +518,22 @@ fn event_jobs(i: usize, e: &Event) -> Vec<PageJob> {
             urls::room(e, &r.slug),
             "room.html",
             Subject::Room(j),
+        ));
+    }
+    for (j, s) in e.sessions.iter().enumerate() {
+        jobs.push(PageJob::event(
+            i,
+            urls::session(e, s),
+            "session.html",
+            Subject::Session(j),
+        ));
+    }
+    for (j, sp) in e.speakers.iter().enumerate() {
+        jobs.push(PageJob::event(
+            i,
+            urls::speaker(e, &sp.slug),
+            "speaker.html",
+            Subject::Speaker(j),
         ));
     }
     jobs

@@ -89,6 +89,7 @@ impl Bodies {
                 let bodies = event
                     .sessions
                     .par_iter()
+                    .with_max_len(crate::SESSIONS_PER_PIECE)
                     .map(|s| match before.get(s.slug.as_str()) {
                         Some(body) if !changed(&event.slug, &s.slug) => Arc::clone(body),
                         _ => Arc::new(Body::new(&s.body)),

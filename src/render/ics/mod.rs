@@ -74,6 +74,7 @@ pub fn vevents(
         .par_iter()
         .zip(bodies)
         .enumerate()
+        .with_max_len(crate::SESSIONS_PER_PIECE)
         .map(|(i, (s, body))| {
             reuse(i).unwrap_or_else(|| vevent(ctx, event, s, &body.plain, &dtstamp))
         })
@@ -168,7 +169,9 @@ pub fn feeds(
     }
     feeds.retain(|feed| keep(&feed.path));
     let frame = Frame::new(ctx, event);
-    feeds.into_par_iter().for_each(|feed| {
+    // The full feed is thousands of times a session's: in small pieces, so
+    // the other core is never left waiting behind a long run of them.
+    feeds.into_par_iter().with_max_len(16).for_each(|feed| {
         let blocks: Vec<&str> = feed
             .members
             .iter()

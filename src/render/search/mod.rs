@@ -209,6 +209,7 @@ fn documents(
         .sessions
         .par_iter()
         .enumerate()
+        .with_max_len(crate::SESSIONS_PER_PIECE)
         .map(|(i, session)| {
             let texts = indexed_texts(session, plain.get(i).copied().unwrap_or_default());
             let texts: [&str; FIELDS.len()] = std::array::from_fn(|f| texts[f].as_ref());
