@@ -230,6 +230,8 @@ describe('filters', () => {
     const next = await page.getAttribute('.day-nav a >> text=Fri 14 Nov', 'href');
     assert.match(next, /2025-11-14\.html\?room=raum-2$/);
     await page.click('.day-nav a >> text=Fri 14 Nov');
+    // The click returns once the next page is committed, not once its script has filtered it.
+    await page.waitForURL(/2025-11-14\.html\?room=raum-2$/);
     assert.deepEqual(await shownSessions(page, '#grid'), ['ebpf']);
     const { text } = await downloadText(page, () => page.locator('.export-shown').click());
     assert.deepEqual(parseIcs(text).map((e) => e.uid), [uid('ebpf')]);
@@ -425,8 +427,11 @@ describe('from file://', () => {
     await page.goto(pathToFileURL(join(fixtureOutput(), EV, 'sessions.html')).href);
     await starButton(page, 'lunch').click();
     await page.click('.event-nav a >> text=My agenda');
+    // The click returns once the agenda page is committed: wait for its script to have run.
+    await page.waitForURL(/agenda\.html$/);
     assert.deepEqual(await shownSessions(page, '#agenda'), ['lunch']);
     await page.click('.event-nav a >> text=Schedule');
+    await page.waitForURL(/day\/2025-11-13\.html$/);
     assert.equal(await page.textContent('h1'), 'Thursday 13 November 2025');
     assert.deepEqual(errors, []);
     await context.close();
