@@ -67,18 +67,22 @@ function parseIcs(text) {
   }));
 }
 
-/** Waits until the service worker has saved the event (it writes `.confsite-saved` last). */
+/**
+ * Waits until the service worker has saved the event (it writes `.confsite-saved`
+ * last) and is the activated worker. The marker is written while the worker is
+ * still installing, and until it is activated nothing answers offline requests.
+ */
 async function waitUntilSaved(page, timeoutMs = 60000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const done = await page.evaluate(async () => {
-      for (const n of await caches.keys()) if (await (await caches.open(n)).match(new URL('.confsite-saved', location.href))) return true;
-      return false;
-    });
-    if (done) return;
-    if (Date.now() > until) throw new Error('the service worker did not finish saving the event');
-    await page.waitForTimeout(250);
-  }
+  await page.evaluate(async (timeoutMs) => {
+    const until = Date.now() + timeoutMs;
+    const marker = new URL('.confsite-saved', location.href).href;
+    for (;;) {
+      const reg = await navigator.serviceWorker.getRegistration();
+      if (reg?.active?.state === 'activated' && await caches.match(marker)) return;
+      if (Date.now() > until) throw new Error('the service worker did not finish saving the event');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }, timeoutMs);
 }
 
 const starButton = (page, slug) => page.locator(`[data-session="${slug}"] button.star`);
@@ -299,9 +303,13 @@ describe('offline', () => {
     const context = await browser.newContext({ timezoneId: 'Europe/Berlin' });
     const page = await context.newPage();
     await page.goto(own.url + `${EV}/index.html`);
-    // Wait until the service worker has saved the whole event.
-    await waitUntilSaved(page);
-    await own.close();
+    // Wait until the service worker has saved the whole event. The server goes
+    // either way: left open after a failure, it would keep the test process alive.
+    try {
+      await waitUntilSaved(page);
+    } finally {
+      await own.close();
+    }
     await context.setOffline(true);
 
     for (const [path, heading] of [
@@ -440,7 +448,7 @@ describe('from file://', () => {
 
 describe('screenshots', () => {
   // Taken from the demo event with the most scheduled sessions, for the README.
-  test('grid, session page and My agenda at phone and desktop widths', async () => {
+  test('grid, session page and My agenda at phone and desktop widths', async (t) => {
     const out = demoOutput();
     let best = null;
     for (const ev of eventsOf(out)) {
@@ -450,6 +458,7 @@ describe('screenshots', () => {
     assert.ok(best, 'the demo has an event with a schedule');
     const { ev, sessions } = best;
     const demo = await serve(out);
+    t.after(() => demo.close()); // also after a failure: an open server keeps the process alive
     const dir = join(REPO, 'docs', 'screenshots');
     await mkdir(dir, { recursive: true });
     // A clock an hour and a half into the first day, so the grid shows "now".
@@ -468,6 +477,5 @@ describe('screenshots', () => {
       }
       await context.close();
     }
-    await demo.close();
   });
 });
