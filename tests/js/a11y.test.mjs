@@ -37,6 +37,17 @@ function pagesOf(out, ev) {
   return pages;
 }
 
+/**
+ * Waits until the search page shows the results for its ?q= (the index loads
+ * after the page does), so axe reads the results rather than racing them.
+ */
+async function searchResultsShown(page) {
+  await page.waitForFunction(() => {
+    const input = document.getElementById('search-page-q');
+    return !input?.value.trim() || document.getElementById('search-page-q-results')?.hasAttribute('data-query');
+  }).catch((e) => { throw new Error(`no search results shown on ${page.url()}: ${e.message}`); });
+}
+
 async function axeViolations(page) {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
   return page.evaluate(async () => {
@@ -63,7 +74,7 @@ async function checkSite(t, label, out) {
           const page = await context.newPage();
           for (const path of group.pages) {
             await page.goto(server.url + path);
-            await page.waitForLoadState('load');
+            await searchResultsShown(page);
             // A starred session, so stars show both states.
             await page.evaluate(() => document.querySelector('button.star')?.click());
             for (const v of await axeViolations(page)) found.push(`${path} [${scheme}]: ${v}`);
