@@ -297,10 +297,9 @@ impl SiteWriter {
             }
             fs::rename(self.staging.join(&p.path), target)
         })?;
-        let ours: HashSet<&str> = placed.iter().map(|p| p.path.as_str()).collect();
         let mut emptied: BTreeSet<&Path> = BTreeSet::new();
-        for old in &self.previous.paths {
-            if ours.contains(old.as_str()) || !is_safe_relative(old) || old == MANIFEST {
+        for old in gone(&self.previous.paths, placed) {
+            if !is_safe_relative(old) || old == MANIFEST {
                 continue;
             }
             match fs::remove_file(self.output.join(old)) {
@@ -388,11 +387,25 @@ fn untouched_since(path: &Path, size: u64, finished: SystemTime) -> bool {
 }
 
 fn manifest_text(placed: &[Placed]) -> String {
+    use std::fmt::Write as _;
     let mut manifest = String::with_capacity(placed.len() * 100);
     for p in placed {
-        manifest.push_str(&format!("{:032x} {} {}\n", p.rec.hash, p.rec.size, p.path));
+        let _ = writeln!(manifest, "{:032x} {} {}", p.rec.hash, p.rec.size, p.path);
     }
     manifest
+}
+
+/// The previous build's paths that `placed` (sorted by path) does not
+/// have, in order: both lists are sorted, so one walk through them.
+fn gone<'a>(
+    previous: &'a BTreeSet<String>,
+    placed: &'a [Placed],
+) -> impl Iterator<Item = &'a String> {
+    let mut ours = placed.iter().map(|p| &p.path).peekable();
+    previous.iter().filter(move |old| {
+        while ours.next_if(|path| path < old).is_some() {}
+        ours.peek() != Some(old)
+    })
 }
 
 /// A file as the manifest records it.
@@ -798,5 +811,27 @@ mod tests {
         .unwrap_err();
         assert!(err.to_string().contains("same path"), "{err}");
         assert!(!out.exists());
+    }
+
+    #[test]
+    fn gone_lists_the_previous_paths_this_build_does_not_have() {
+        let placed: Vec<Placed> = ["a.html", "c/x.html", "d.html", "f.html"]
+            .iter()
+            .map(|p| Placed {
+                path: p.to_string(),
+                rec: Recorded { hash: 0, size: 0 },
+                staged: false,
+            })
+            .collect();
+        let previous: BTreeSet<String> = [
+            "0.html", "a.html", "b.html", "c/x.html", "c/y.html", "g.html",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        let left: Vec<&String> = gone(&previous, &placed).collect();
+        assert_eq!(left, ["0.html", "b.html", "c/y.html", "g.html"]);
+        assert_eq!(gone(&previous, &[]).count(), previous.len());
+        assert_eq!(gone(&BTreeSet::new(), &placed).count(), 0);
     }
 }
