@@ -497,7 +497,8 @@ fn load_event(root: &Path, dir: &Path) -> (Option<LoadedEvent>, Vec<Diagnostic>)
         .collect();
     // A slug already taken by an earlier page makes this page's session a
     // duplicate: found with borrowed slugs, then the sessions are moved once.
-    let mut first_with: HashMap<&str, &Path> = HashMap::with_capacity(built.len());
+    let mut first_with: HashMap<&str, &Path, ahash::RandomState> =
+        HashMap::with_capacity_and_hasher(built.len(), ahash::RandomState::new());
     let duplicate: Vec<Option<Diagnostic>> = built
         .iter()
         .map(|(session, _)| {
@@ -993,7 +994,7 @@ fn sort_sessions(event: &mut Event) {
             (key, i)
         })
         .collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.par_sort_by(|a, b| a.0.cmp(&b.0));
     let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
     let mut sessions: Vec<Option<Session>> = std::mem::take(&mut event.sessions)
         .into_iter()
