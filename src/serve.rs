@@ -36,7 +36,7 @@ use crate::content::{CONFIG_FILE, LiveSite, LoadOptions};
 use crate::diagnostic::{Diagnostic, Failed, Level};
 use crate::model::Site;
 use crate::output::{Collect, OutputFile};
-use crate::render::{self, EVENT_RENDERERS, RenderContext, html, ics, markdown, search, urls};
+use crate::render::{self, RenderContext, exports, html, ics, markdown, search, urls};
 use crate::theme::Themes;
 
 /// The path tabs poll for the build version and the current error.
@@ -703,20 +703,13 @@ impl Incremental {
             for (&i, vevents) in events.iter().zip(&vevents) {
                 let e = &site.events[i];
                 let collect = Collect::default();
+                // Feeds from the kept VEVENTs, and a search index for which
+                // only the sessions whose text changed are analysed again.
                 ics::feeds(&ctx, e, vevents, &|path| feeds.contains(path), &collect);
-                for (name, render_event) in EVENT_RENDERERS {
-                    match name {
-                        "feeds" => {}
-                        // Only the sessions whose text changed are analysed again.
-                        "search" => {
-                            let (index, tokens) =
-                                search::render_event_reusing(&ctx, e, &self.search_tokens[i]);
-                            files.extend(index);
-                            search_tokens.push((i, tokens));
-                        }
-                        _ => render_event(&ctx, e, &collect),
-                    }
-                }
+                let (index, tokens) = search::render_event_reusing(&ctx, e, &self.search_tokens[i]);
+                files.extend(index);
+                search_tokens.push((i, tokens));
+                exports::render_event(&ctx, e, &collect);
                 files.extend(collect.into_files());
             }
             Ok(files)

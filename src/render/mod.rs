@@ -71,16 +71,51 @@ impl<'a> RenderContext<'a> {
     }
 }
 
-/// A renderer of one event's files besides its pages.
-pub type EventRenderer = fn(&RenderContext, &Event, &dyn Sink);
+/// The stages that make one event's files besides its pages.
+#[derive(Debug, Clone, Copy)]
+enum EventStage {
+    Feeds,
+    Search,
+    Exports,
+}
 
-/// Every per-event renderer besides HTML, by stage name (`serve` re-runs
-/// these for an edited event).
-pub const EVENT_RENDERERS: [(&str, EventRenderer); 3] = [
-    ("feeds", ics::render_event),
-    ("search", search::render_event),
-    ("exports", exports::render_event),
-];
+impl EventStage {
+    const ALL: [EventStage; 3] = [EventStage::Feeds, EventStage::Search, EventStage::Exports];
+
+    /// The stage's name in timings.
+    fn name(self) -> &'static str {
+        match self {
+            EventStage::Feeds => "feeds",
+            EventStage::Search => "search",
+            EventStage::Exports => "exports",
+        }
+    }
+
+    /// Puts the stage's files of `event` (the `i`th) into `sink`; with
+    /// `slots`, also what it made that [`Reusable`] keeps (the same files
+    /// either way).
+    fn render(
+        self,
+        ctx: &RenderContext,
+        event: &Event,
+        i: usize,
+        sink: &dyn Sink,
+        slots: Option<&ReusableSlots>,
+    ) {
+        match (self, slots) {
+            (EventStage::Feeds, Some(slots)) => {
+                let _ = slots.vevents[i].set(ics::render_event_returning_vevents(ctx, event, sink));
+            }
+            (EventStage::Feeds, None) => ics::render_event(ctx, event, sink),
+            (EventStage::Search, Some(slots)) => {
+                let _ = slots.search_tokens[i]
+                    .set(search::render_event_returning_tokens(ctx, event, sink));
+            }
+            (EventStage::Search, None) => search::render_event(ctx, event, sink),
+            (EventStage::Exports, _) => exports::render_event(ctx, event, sink),
+        }
+    }
+}
 
 /// Renders the whole site into `sink`, each file as soon as it is made.
 /// HTML and every event's feeds, search index and exports render at the
@@ -181,25 +216,13 @@ fn render_site_with(
             };
             add("html", t.elapsed());
         });
-        for (name, render_event) in EVENT_RENDERERS {
+        for stage in EventStage::ALL {
             for (i, event) in ctx.site.events.iter().enumerate() {
                 let (tracked, add) = (&tracked, &add);
                 scope.spawn(move |_| {
                     let t = Instant::now();
-                    // The same files either way; with slots, the feeds and
-                    // the search index also hand back what they were made from.
-                    match (reusable, name) {
-                        (Some(slots), "feeds") => {
-                            let vevents = ics::render_event_returning_vevents(ctx, event, tracked);
-                            let _ = slots.vevents[i].set(vevents);
-                        }
-                        (Some(slots), "search") => {
-                            let tokens = search::render_event_returning_tokens(ctx, event, tracked);
-                            let _ = slots.search_tokens[i].set(tokens);
-                        }
-                        _ => render_event(ctx, event, tracked),
-                    }
-                    add(name, t.elapsed());
+                    stage.render(ctx, event, i, tracked, reusable);
+                    add(stage.name(), t.elapsed());
                 });
             }
         }
