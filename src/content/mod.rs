@@ -1018,15 +1018,14 @@ fn collect_rooms_and_tracks(event: &mut Event) {
     }
     // Names already known, declared or met earlier: one lookup per session
     // instead of a scan over every room and track.
-    let mut known_rooms: HashSet<String> = event.rooms.iter().map(|r| r.name.clone()).collect();
-    let mut known_tracks: HashSet<String> = event.tracks.iter().map(|t| t.name.clone()).collect();
+    let mut known_rooms: HashSet<&str> = event.rooms.iter().map(|r| r.name.as_str()).collect();
+    let mut known_tracks: HashSet<&str> = event.tracks.iter().map(|t| t.name.as_str()).collect();
     let mut new_rooms = Vec::new();
     let mut new_tracks = Vec::new();
     for s in &event.sessions {
         if let Some(room) = &s.room
-            && !known_rooms.contains(room)
+            && known_rooms.insert(room)
         {
-            known_rooms.insert(room.clone());
             new_rooms.push(Room {
                 slug: room_slugs.unique(&slugs::slugify(room)),
                 name: room.clone(),
@@ -1036,8 +1035,7 @@ fn collect_rooms_and_tracks(event: &mut Event) {
             });
         }
         for track in &s.tracks {
-            if !known_tracks.contains(track) {
-                known_tracks.insert(track.clone());
+            if known_tracks.insert(track) {
                 new_tracks.push(Track {
                     slug: track_slugs.unique(&slugs::slugify(track)),
                     name: track.clone(),
